@@ -1,0 +1,30 @@
+// End-to-end: the signed Wildfire admin API over real HTTP against `wrangler dev`.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startServer } from "./harness.mjs";
+
+describe("admin API against wrangler dev", () => {
+  let server;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it("creates a chatroom with a signed call and reads it back", async () => {
+    const created = await server.admin("/chatroom/create", { title: "e2e lobby" });
+    assert.equal(created.code, 0);
+    const info = await server.admin("/chatroom/info", { chatroomId: created.result.chatroomId });
+    assert.equal(info.code, 0);
+    assert.equal(info.result.title, "e2e lobby");
+    assert.equal(info.result.state, 0);
+  });
+
+  it("refuses a wrong secret (244) and a replayed nonce (244)", async () => {
+    assert.equal((await server.admin("/chatroom/info", { chatroomId: "x" }, { secret: "nope" })).code, 244);
+    const nonce = "fixed-nonce-e2e";
+    assert.equal((await server.admin("/chatroom/info", { chatroomId: "missing" }, { nonce })).code, 253);
+    assert.equal((await server.admin("/chatroom/info", { chatroomId: "missing" }, { nonce })).code, 244);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * @module admin/envelope
+ * The Wildfire envelope: always HTTP 200 with {code, msg, result?}. The only file that knows
+ * Wildfire's numeric codes (SPEC §2).
+ */
+import type { Context } from "hono";
+import type { ErrorKind } from "../errors";
+import { toAppError } from "../validation";
+
+/** Wildfire code of each error kind. */
+export const ADMIN_CODES: Record<ErrorKind, number> = {
+  invalid_param: 251,
+  too_large: 251,
+  not_signed: 239,
+  sign_expired: 243,
+  auth_failure: 244,
+  unauthorized: 244,
+  token_expired: 244,
+  forbidden: 248,
+  banned: 248,
+  muted: 248,
+  conflict: 248,
+  not_in_room: 20,
+  rate_limited: 250,
+  not_found: 253,
+  not_implemented: 254,
+  server_error: 4,
+};
+
+/** A successful admin response. */
+export function success<T>(c: Context, result?: T) {
+  return c.json(result === undefined ? { code: 0, msg: "success" } : { code: 0, msg: "success", result }, 200);
+}
+
+/** Maps any error to the Wildfire envelope; unknown errors are logged and become code 4 without details. */
+export function adminOnError(error: Error, c: Context): Response {
+  const appError = toAppError(error);
+  if (appError.kind === "server_error") {
+    console.error(
+      JSON.stringify({ at: "admin", requestId: c.get("requestId"), path: c.req.path, error: String(error) }),
+    );
+  }
+  return c.json({ code: ADMIN_CODES[appError.kind], msg: appError.message }, 200);
+}

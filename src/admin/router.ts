@@ -1,0 +1,196 @@
+/**
+ * @module admin/router
+ * The Wildfire IM admin chatroom API (SPEC §2): signed POST routes, one short handler each,
+ * answered in the Wildfire envelope. Unknown paths answer 254.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { mintToken } from "../api/tokens";
+import { upsertProfile } from "../directory/store";
+import type { AppEnv } from "../env";
+import { AppError, invalidParam, unwrap } from "../errors";
+import { CONTENT_MAX, TOKEN_TTL_DEFAULT_SECONDS } from "../limits";
+import { validationHook } from "../validation";
+import { adminOnError, success } from "./envelope";
+import * as S from "./schemas";
+import { envelope } from "./schemas";
+import { adminSignature } from "./sign-middleware";
+
+const ADMIN: { kind: "admin" } = { kind: "admin" };
+
+/** Builds the OpenAPI route of one admin path. */
+function adminRoute<B extends z.ZodType, R extends z.ZodType>(path: string, body: B, result: R, summary: string) {
+  return createRoute({
+    method: "post",
+    path,
+    summary,
+    tags: ["admin"],
+    security: [{ wildfireSign: [] }],
+    request: { body: { content: { "application/json": { schema: body } }, required: true } },
+    responses: {
+      200: {
+        description: "Wildfire envelope; code 0 on success",
+        content: { "application/json": { schema: envelope(result) } },
+      },
+    },
+  });
+}
+
+const NoResult = z.undefined();
+const UserList = z.object({ list: z.array(z.string()) });
+
+/** The admin sub-app, mounted at /admin. */
+export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+adminApp.onError(adminOnError);
+adminApp.use("*", adminSignature);
+
+const room = (env: Env, chatroomId: string) => env.ROOMS.getByName(chatroomId);
+
+adminApp.openapi(
+  adminRoute("/chatroom/create", S.CreateChatroom, z.object({ chatroomId: z.string() }), "Create or update a chatroom"),
+  async (c) => {
+    const { chatroomId, ...fields } = c.req.valid("json");
+    const id = chatroomId || crypto.randomUUID();
+    return success(c, unwrap(await room(c.env, id).adminUpsert(id, fields)));
+  },
+);
+
+const AdminInfo = z.object({
+  chatroomId: z.string(),
+  title: z.string(),
+  desc: z.string(),
+  portrait: z.string(),
+  extra: z.string(),
+  state: z.number(),
+  memberCount: z.number(),
+  createDt: z.number(),
+  updateDt: z.number(),
+});
+
+adminApp.openapi(adminRoute("/chatroom/info", S.ChatroomRef, AdminInfo, "Chatroom info"), async (c) => {
+  const { chatroomId } = c.req.valid("json");
+  const info = unwrap(await room(c.env, chatroomId).info(ADMIN));
+  return success(c, {
+    chatroomId: info.chatroomId,
+    title: info.title,
+    desc: info.desc,
+    portrait: info.portrait,
+    extra: info.extra,
+    state: info.state,
+    memberCount: info.count,
+    createDt: info.createdAt,
+    updateDt: info.updatedAt,
+  });
+});
+
+adminApp.openapi(adminRoute("/chatroom/del", S.ChatroomRef, NoResult, "End a chatroom"), async (c) => {
+  unwrap(await room(c.env, c.req.valid("json").chatroomId).end());
+  return success(c);
+});
+
+adminApp.openapi(
+  adminRoute("/chatroom/set_black_status", S.SetBlackStatus, NoResult, "Mute (1), ban (2) or lift (0)"),
+  async (c) => {
+    const { chatroomId, userId, status, expiredTime = 0 } = c.req.valid("json");
+    if (status !== 0 && expiredTime !== 0 && expiredTime <= Date.now()) {
+      throw invalidParam("expiredTime", "must be in the future (epoch ms), or 0 for forever");
+    }
+    unwrap(await room(c.env, chatroomId).setRestriction(ADMIN, userId, status, expiredTime, null));
+    return success(c);
+  },
+);
+
+const BlackList = z.object({
+  infos: z.array(z.object({ userId: z.string(), state: z.number(), expiredTime: z.number() })),
+});
+
+adminApp.openapi(
+  adminRoute("/chatroom/get_black_status", S.ChatroomRef, BlackList, "Active restrictions"),
+  async (c) => {
+    const list = unwrap(await room(c.env, c.req.valid("json").chatroomId).restrictions());
+    return success(c, {
+      infos: list.map((entry) => ({ userId: entry.userId, state: entry.status, expiredTime: entry.expiresAt })),
+    });
+  },
+);
+
+adminApp.openapi(
+  adminRoute("/chatroom/set_manager", S.SetManager, NoResult, "Add (1) or remove (0) a manager"),
+  async (c) => {
+    const { chatroomId, userId, status } = c.req.valid("json");
+    unwrap(await room(c.env, chatroomId).setManager(ADMIN, userId, status === 1));
+    return success(c);
+  },
+);
+
+adminApp.openapi(adminRoute("/chatroom/get_manager_list", S.ChatroomRef, UserList, "Managers"), async (c) => {
+  const list = unwrap(await room(c.env, c.req.valid("json").chatroomId).managers());
+  return success(c, { list });
+});
+
+adminApp.openapi(adminRoute("/chatroom/mute_all", S.MuteAll, NoResult, "Mute-all on (1) or off (0)"), async (c) => {
+  const { chatroomId, status } = c.req.valid("json");
+  unwrap(await room(c.env, chatroomId).updateSettings(ADMIN, { muteAll: status === 1 }));
+  return success(c);
+});
+
+adminApp.openapi(adminRoute("/chatroom/members", S.Members, UserList, "Members, optionally paged"), async (c) => {
+  const { chatroomId, offset = 0, limit = -1 } = c.req.valid("json");
+  const { list } = unwrap(await room(c.env, chatroomId).members(offset, limit));
+  return success(c, { list });
+});
+
+adminApp.openapi(
+  adminRoute("/user/create", S.CreateUser, z.object({ userId: z.string() }), "Create or update a user profile"),
+  async (c) => {
+    const { userId, ...profile } = c.req.valid("json");
+    const id = userId || crypto.randomUUID();
+    await upsertProfile(c.env.DB, { userId: id, ...profile }, Date.now());
+    return success(c, { userId: id });
+  },
+);
+
+adminApp.openapi(
+  adminRoute(
+    "/user/get_token",
+    S.GetToken,
+    z.object({ userId: z.string(), token: z.string(), expiresAt: z.number() }),
+    "Client token",
+  ),
+  async (c) => {
+    const { userId, ttlSeconds = TOKEN_TTL_DEFAULT_SECONDS } = c.req.valid("json");
+    const secret = c.env.TOKEN_SECRET;
+    if (!secret) throw new AppError("server_error", "server not configured: TOKEN_SECRET is unset");
+    const { token, expiresAt } = await mintToken(userId, secret, ttlSeconds, Date.now());
+    return success(c, { userId, token, expiresAt });
+  },
+);
+
+adminApp.openapi(
+  adminRoute(
+    "/message/send",
+    S.SendMessage,
+    z.object({ messageUid: z.number(), timestamp: z.number() }),
+    "Send a chat message",
+  ),
+  async (c) => {
+    const { sender, conv, payload } = c.req.valid("json");
+    const field = payload.searchableContent ? "payload.searchableContent" : "payload.content";
+    const content = payload.searchableContent || payload.content || "";
+    if (content.length === 0)
+      throw invalidParam("payload.searchableContent", "searchableContent or content is required");
+    if (content.length > CONTENT_MAX) throw invalidParam(field, `at most ${CONTENT_MAX} characters`);
+    const contentType = payload.type === 1 ? "text" : `wildfire/${payload.type}`;
+    const ack = unwrap(
+      await room(c.env, conv.target).send(
+        sender,
+        { clientMsgId: `admin-${crypto.randomUUID()}`, content, contentType },
+        { admin: true },
+      ),
+    );
+    return success(c, { messageUid: ack.seq, timestamp: ack.ts });
+  },
+);
+
+adminApp.all("*", () => {
+  throw new AppError("not_implemented", "not implement");
+});

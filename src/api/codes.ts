@@ -1,0 +1,41 @@
+/**
+ * @module codes
+ * The client API's status and code for each error kind (SPEC §3); the socket `error` frame uses the
+ * same codes, so a client handles one vocabulary.
+ */
+import type { ErrorKind } from "../errors";
+
+/** HTTP status and FlameTalk-style code of each error kind. */
+export const CLIENT_ERRORS: Record<ErrorKind, { status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500; code: string }> =
+  {
+    invalid_param: { status: 400, code: "BAD_REQUEST" },
+    not_signed: { status: 401, code: "UNAUTHORIZED" },
+    sign_expired: { status: 401, code: "UNAUTHORIZED" },
+    auth_failure: { status: 401, code: "UNAUTHORIZED" },
+    unauthorized: { status: 401, code: "UNAUTHORIZED" },
+    token_expired: { status: 401, code: "ACCESS_TOKEN_EXPIRED" },
+    forbidden: { status: 403, code: "FORBIDDEN" },
+    not_in_room: { status: 403, code: "FORBIDDEN" },
+    banned: { status: 403, code: "BANNED" },
+    muted: { status: 403, code: "MUTED" },
+    not_found: { status: 404, code: "NOT_FOUND" },
+    conflict: { status: 409, code: "CONFLICT" },
+    too_large: { status: 413, code: "PAYLOAD_TOO_LARGE" },
+    rate_limited: { status: 429, code: "RATE_LIMITED" },
+    not_implemented: { status: 404, code: "NOT_FOUND" },
+    server_error: { status: 500, code: "SERVER_ERROR" },
+  };
+
+/** The client error envelope body of SPEC §3. */
+export function clientErrorBody(kind: ErrorKind, message: string, now = new Date()) {
+  const { status, code } = CLIENT_ERRORS[kind];
+  return { status, message, error: code, code, timestamp: now.toISOString() };
+}
+
+/** A complete error Response in the client envelope (used where no Hono context exists, e.g. the room object). */
+export function clientErrorResponse(kind: ErrorKind, message: string, retryAfterSec?: number): Response {
+  const body = clientErrorBody(kind, message);
+  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+  if (retryAfterSec !== undefined) headers["retry-after"] = String(retryAfterSec);
+  return new Response(JSON.stringify(body), { status: body.status, headers });
+}

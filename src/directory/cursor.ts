@@ -1,0 +1,47 @@
+/**
+ * @module cursor
+ * Pure keyset paging for the room list. A cursor names, for each list that has more rows, the sort
+ * key of the last row sent; a list missing from the cursor is finished.
+ */
+
+/** Position after the last row sent: [sort value, chatroomId]. */
+export type Position = [number, string];
+
+/** Where each list continues. */
+export interface ListCursor {
+  ongoing?: Position;
+  scheduled?: Position;
+}
+
+function isPosition(value: unknown): value is Position {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === "number" &&
+    Number.isFinite(value[0]) &&
+    typeof value[1] === "string"
+  );
+}
+
+/** Encodes a cursor as an opaque URL-safe string, or null when no list has more. */
+export function encodeCursor(cursor: ListCursor): string | null {
+  if (!cursor.ongoing && !cursor.scheduled) return null;
+  const json = JSON.stringify({ o: cursor.ongoing, s: cursor.scheduled });
+  return btoa(json).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+}
+
+/** Decodes a cursor; returns null when it is not one of ours. */
+export function decodeCursor(raw: string): ListCursor | null {
+  try {
+    const json = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed !== "object" || parsed === null) return null;
+    const { o, s } = parsed as { o?: unknown; s?: unknown };
+    if (o !== undefined && !isPosition(o)) return null;
+    if (s !== undefined && !isPosition(s)) return null;
+    if (o === undefined && s === undefined) return null;
+    return { ongoing: o, scheduled: s };
+  } catch {
+    return null;
+  }
+}

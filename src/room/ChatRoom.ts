@@ -1,0 +1,222 @@
+/**
+ * @module ChatRoom
+ * One Durable Object per chatroom, the only writer of its state (SPEC §1). Entry points load,
+ * decide with the pure rules, persist in one transaction with the outbox, then talk to sockets.
+ * Memory holds caches only: after eviction or hibernation the object behaves the same.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { clientErrorResponse } from "../api/codes";
+import { type Failure, fail, ok, type Result } from "../errors";
+import { type Limits, readLimits } from "../limits";
+import { type Actor, type CreateRoomInput, RoomCommands, type SettingsPatch } from "./commands";
+import { RoomIndexer } from "./indexer";
+import { ClientFrame, encode, PING, PONG, type SendMessage } from "./protocol";
+import { CLOSE_REMOVED, SocketHub } from "./sockets";
+import { RoomStore } from "./store";
+
+export type { Actor, CreateRoomInput, SettingsPatch } from "./commands";
+
+/** Internal header carrying the authenticated user from the Worker to the object. */
+export const USER_HEADER = "x-edgeroom-user";
+
+/** The chatroom Durable Object. */
+export class ChatRoom extends DurableObject<Env> {
+  private readonly store: RoomStore;
+  private readonly hub: SocketHub;
+  private readonly limits: Limits;
+  private readonly indexer: RoomIndexer;
+  private readonly room: RoomCommands;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.limits = readLimits(env);
+    this.store = new RoomStore(ctx.storage);
+    this.hub = new SocketHub(ctx);
+    this.indexer = new RoomIndexer(env.DB, this.store);
+    this.room = new RoomCommands(this.store, this.hub, this.indexer, this.limits, ctx.storage);
+    // Pings are answered by the runtime without waking a hibernated object (SPEC §4).
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    void ctx.blockConcurrencyWhile(async () => {
+      this.store.migrate();
+      await this.room.load(Date.now());
+    });
+  }
+
+  // ── RPC: admin and client API ────────────────────────────────────────
+
+  /** Admin create-or-update (Wildfire chatroom/create). */
+  async adminUpsert(chatroomId: string, input: Parameters<RoomCommands["adminUpsert"]>[1]) {
+    return this.mutate((now) => this.room.adminUpsert(chatroomId, input, now));
+  }
+
+  /** FlameTalk create: a new room with host and members. */
+  async create(input: CreateRoomInput) {
+    return this.mutate((now) => this.room.create(input, now));
+  }
+
+  /** Room info for the admin (actor admin) or a user. */
+  async info(actor: Actor) {
+    return this.read((now) => this.room.info(actor, now));
+  }
+
+  /** Ends the room (admin del); unknown rooms succeed without writing anything. */
+  async end() {
+    return this.mutate((now) => this.room.end("deleted", now));
+  }
+
+  async setRestriction(actor: Actor, userId: string, status: 0 | 1 | 2, expiresAt: number, reason: string | null) {
+    return this.mutate((now) => this.room.setRestriction(actor, userId, status, expiresAt, reason, now));
+  }
+
+  async restrictions() {
+    return this.read((now) => this.room.restrictions(now));
+  }
+
+  async setManager(actor: Actor, userId: string, on: boolean) {
+    return this.mutate((now) => this.room.setManager(actor, userId, on, now));
+  }
+
+  async managers() {
+    return this.read(() => this.room.managers());
+  }
+
+  async members(offset: number, limit: number) {
+    return this.read(() => this.room.members(offset, limit));
+  }
+
+  async join(userId: string, face: { imageUrl: string | null; openProfileId: number | null }) {
+    return this.mutate((now) => this.room.join(userId, face, now));
+  }
+
+  async leave(userId: string) {
+    return this.mutate((now) => this.room.leave(userId, now));
+  }
+
+  async invite(actor: Actor, users: { userId: string; imageUrl: string | null }[]) {
+    return this.mutate((now) => this.room.invite(actor, users, now));
+  }
+
+  async kick(actor: Actor, userId: string) {
+    return this.mutate((now) => this.room.kick(actor, userId, now));
+  }
+
+  async updateSettings(actor: Actor, patch: SettingsPatch) {
+    return this.mutate((now) => this.room.updateSettings(actor, patch, now));
+  }
+
+  async history(actor: Actor, query: { before?: number; after?: number; limit: number }) {
+    return this.read((now) => this.room.history(actor, query, now));
+  }
+
+  async send(senderId: string, message: SendMessage, options: { admin: boolean }) {
+    return this.read((now) => this.room.send(senderId, message, options.admin, now));
+  }
+
+  async markRead(userId: string, seq: number) {
+    return this.read((now) => this.room.markRead(userId, seq, now));
+  }
+
+  // ── WebSocket entry points ───────────────────────────────────────────
+
+  override async fetch(request: Request): Promise<Response> {
+    const userId = request.headers.get(USER_HEADER);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || !userId) {
+      return clientErrorResponse("invalid_param", "upgrade: expected a WebSocket upgrade");
+    }
+    const sinceParam = new URL(request.url).searchParams.get("since");
+    const since = sinceParam === null ? null : Number(sinceParam);
+    if (since !== null && !(Number.isSafeInteger(since) && since >= 0)) {
+      return clientErrorResponse("invalid_param", "since: must be a non-negative integer seq");
+    }
+    const now = Date.now();
+    this.room.catchUp(now);
+    const refusal = this.room.connectRefusal(userId, now);
+    if (refusal) return clientErrorResponse(refusal.kind, refusal.message);
+    const pair = new WebSocketPair();
+    this.room.connect(pair[1], userId, since, now);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(socket: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const identity = this.hub.identity(socket);
+    if (!identity) return socket.close(1008, "unknown socket");
+    const frame = this.parseFrame(data);
+    if (!frame.ok) {
+      this.hub.send(socket, encode({ type: "error", code: "BAD_REQUEST", message: frame.message }));
+      return;
+    }
+    const now = Date.now();
+    this.room.catchUp(now);
+    // A removed member's frames arrive only in the instant before its close lands.
+    if (this.room.roleOf(identity.userId) === "none") {
+      return this.hub.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
+    }
+    this.room.onFrame(socket, identity.userId, frame.value, now);
+  }
+
+  override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
+    this.room.disconnect(socket);
+    try {
+      // Always answer the close so the client's handshake completes (see TOOLCHAIN pitfalls).
+      socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override async webSocketError(socket: WebSocket): Promise<void> {
+    this.room.disconnect(socket);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.room.onAlarm(Date.now());
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────
+
+  private parseFrame(data: string | ArrayBuffer): Result<ClientFrame> {
+    if (typeof data !== "string") return fail("invalid_param", "binary frames are not supported: send JSON text");
+    if (data.length > this.frameLimitChars(data)) {
+      return fail("too_large", "frame: larger than 16 KiB");
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return fail("invalid_param", "frame: not valid JSON");
+    }
+    const parsed = ClientFrame.safeParse(json);
+    if (parsed.success) return ok(parsed.data);
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "type";
+    return fail("invalid_param", `${field}: ${issue?.message ?? "invalid frame"}`, { field });
+  }
+
+  /** Frame size in characters that equals 16 KiB of UTF-8 (only measured exactly when it could exceed). */
+  private frameLimitChars(data: string): number {
+    const limit = 16 * 1024;
+    if (data.length * 3 <= limit) return Number.POSITIVE_INFINITY;
+    return new TextEncoder().encode(data).length > limit ? 0 : Number.POSITIVE_INFINITY;
+  }
+
+  /** Runs a state change, then pushes its index changes to D1 (retried from the alarm on failure). */
+  private async mutate<T>(command: (now: number) => Result<T>): Promise<Result<T>> {
+    const result = this.read(command);
+    await this.indexer.flushSoon();
+    return result;
+  }
+
+  /** Runs a command after time-based catch-up; unexpected errors become a logged server_error. */
+  private read<T>(command: (now: number) => Result<T>): Result<T> {
+    const now = Date.now();
+    try {
+      this.room.catchUp(now);
+      const result = command(now);
+      this.room.afterCommand(now);
+      return result;
+    } catch (error) {
+      console.error(JSON.stringify({ at: "ChatRoom", room: this.room.id(), error: String(error) }));
+      return fail("server_error", "internal error") satisfies Failure;
+    }
+  }
+}

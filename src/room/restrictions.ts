@@ -1,0 +1,59 @@
+/**
+ * @module restrictions
+ * Pure expiry rules for mutes and no-entry bans (SPEC §2, §4): a restriction stops counting the
+ * moment its expiry passes, whether or not the alarm has run yet.
+ */
+
+/** 1 mute, 2 no entry (ban) — the Wildfire status values. */
+export type RestrictionStatus = 1 | 2;
+
+/** One user's restriction in a room. expiresAt is epoch ms; 0 means forever. */
+export interface Restriction {
+  userId: string;
+  status: RestrictionStatus;
+  expiresAt: number;
+  reason: string | null;
+}
+
+/** True while the restriction still applies at `now`. */
+export function isActive(restriction: Pick<Restriction, "expiresAt">, now: number): boolean {
+  return restriction.expiresAt === 0 || restriction.expiresAt > now;
+}
+
+/** The restriction if it is still active at `now`, else null. */
+export function activeOrNull<T extends Pick<Restriction, "expiresAt">>(
+  restriction: T | null | undefined,
+  now: number,
+): T | null {
+  return restriction && isActive(restriction, now) ? restriction : null;
+}
+
+/** Earliest future expiry among the restrictions (forever ones never expire), or null. */
+export function nextExpiry(restrictions: Iterable<Pick<Restriction, "expiresAt">>): number | null {
+  let earliest: number | null = null;
+  for (const { expiresAt } of restrictions) {
+    if (expiresAt !== 0 && (earliest === null || expiresAt < earliest)) earliest = expiresAt;
+  }
+  return earliest;
+}
+
+/**
+ * Resolves the absolute expiry of a new restriction from either an absolute time or a duration.
+ * Returns the epoch ms (0 = forever) or a message naming the wrong field.
+ */
+export function resolveExpiry(
+  input: { expiresAt?: number; durationSeconds?: number },
+  now: number,
+): { expiresAt: number } | { field: string; problem: string } {
+  if (input.expiresAt !== undefined && input.durationSeconds !== undefined) {
+    return { field: "expiresAt", problem: "give expiresAt or durationSeconds, not both" };
+  }
+  if (input.durationSeconds !== undefined) {
+    return { expiresAt: input.durationSeconds === 0 ? 0 : now + input.durationSeconds * 1000 };
+  }
+  const expiresAt = input.expiresAt ?? 0;
+  if (expiresAt !== 0 && expiresAt <= now) {
+    return { field: "expiresAt", problem: "must be in the future (epoch ms), or 0 for forever" };
+  }
+  return { expiresAt };
+}
