@@ -5,6 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/router";
+import { apiApp } from "./api/router";
 import type { AppEnv } from "./env";
 
 export { NonceGuard } from "./admin/nonce-guard";
@@ -14,5 +15,6 @@ const app = new OpenAPIHono<AppEnv>();
 app.use("*", requestId());
 app.get("/health", (c) => c.json({ status: "ok" }));
 app.route("/admin", adminApp);
+app.route("/api", apiApp);
 
 export default app;

@@ -1,0 +1,25 @@
+/**
+ * @module api/envelope
+ * The client envelopes of SPEC §3: `{status, message, data}` on success and
+ * `{status, message, error, code, timestamp}` on failure (plus Retry-After when rate limited).
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { toAppError } from "../validation";
+import { CLIENT_ERRORS, clientErrorBody } from "./codes";
+
+/** A success response in the client envelope. */
+export function reply<T, S extends 200 | 201>(c: Context<AppEnv>, data: T, status: S = 200 as S, message = "OK") {
+  return c.json({ status, message, data }, status);
+}
+
+/** Maps any error to the client error envelope; unknown errors are logged and become SERVER_ERROR. */
+export function apiOnError(error: Error, c: Context<AppEnv>): Response {
+  const appError = toAppError(error);
+  if (appError.kind === "server_error") {
+    console.error(JSON.stringify({ at: "api", requestId: c.get("requestId"), path: c.req.path, error: String(error) }));
+  }
+  const body = clientErrorBody(appError.kind, appError.message);
+  if (appError.retryAfterSec !== undefined) c.header("Retry-After", String(Math.max(1, appError.retryAfterSec)));
+  return c.json(body, CLIENT_ERRORS[appError.kind].status);
+}
