@@ -5,7 +5,7 @@
  * Memory holds caches only: after eviction or hibernation the object behaves the same.
  */
 import { DurableObject } from "cloudflare:workers";
-import { clientErrorResponse } from "../api/codes";
+import { CLIENT_ERRORS, clientErrorResponse } from "../api/codes";
 import { type Failure, fail, ok, type Result } from "../errors";
 import { type Limits, readLimits } from "../limits";
 import { type Actor, type CreateRoomInput, RoomCommands, type SettingsPatch } from "./commands";
@@ -142,7 +142,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (!identity) return socket.close(1008, "unknown socket");
     const frame = this.parseFrame(data);
     if (!frame.ok) {
-      this.hub.send(socket, encode({ type: "error", code: "BAD_REQUEST", message: frame.message }));
+      this.hub.send(socket, encode({ type: "error", code: CLIENT_ERRORS[frame.kind].code, message: frame.message }));
       return;
     }
     const now = Date.now();

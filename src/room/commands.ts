@@ -318,10 +318,9 @@ export class RoomCommands {
 
   /** Why a user may not open a socket now, or null when they may (SPEC §4). */
   connectRefusal(userId: string, now: number): Failure | null {
+    if (this.meta?.state === 2) return fail("conflict", "the room has ended");
     const gate = this.gate({ kind: "user", userId }, now);
-    if ("ok" in gate) return gate;
-    if (gate.meta.state === 2) return fail("conflict", "the room has ended");
-    return null;
+    return "ok" in gate ? gate : null;
   }
 
   // ── admin room management ───────────────────────────────────────────
