@@ -1,10 +1,14 @@
 /**
  * @module index
- * Wiring only: request ids and logs, the admin and client APIs, OpenAPI, health; exports the objects.
+ * Wiring only: request ids and JSON access logs, the admin, client and dev APIs, the OpenAPI
+ * document and its reference page, health; exports the Durable Object classes.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+
+import { swaggerUI } from "@hono/swagger-ui";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/router";
+import { devApp } from "./api/dev";
 import { apiApp } from "./api/router";
 import type { AppEnv } from "./env";
 
@@ -13,8 +17,54 @@ export { ChatRoom } from "./room/ChatRoom";
 
 const app = new OpenAPIHono<AppEnv>();
 app.use("*", requestId());
-app.get("/health", (c) => c.json({ status: "ok" }));
+app.use("*", async function accessLog(c, next) {
+  const started = Date.now();
+  await next();
+  console.log(
+    JSON.stringify({
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Date.now() - started,
+    }),
+  );
+});
+app.openapi(
+  createRoute({
+    method: "get",
+    path: "/health",
+    summary: "Liveness",
+    tags: ["ops"],
+    responses: {
+      200: { description: "Alive", content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } } },
+    },
+  }),
+  (c) => c.json({ status: "ok" as const }, 200),
+);
 app.route("/admin", adminApp);
 app.route("/api", apiApp);
+app.route("/dev", devApp);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "accessToken", {
+  type: "apiKey",
+  in: "header",
+  name: "ACCESS-TOKEN",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "wildfireSign", {
+  type: "apiKey",
+  in: "header",
+  name: "sign",
+  description: "sha1 hex of nonce|ADMIN_SECRET|timestamp, with `nonce` and `timestamp` (ms) headers",
+});
+app.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "edgeroom",
+    version: "0.1.0",
+    description: "Chatrooms at the edge: Wildfire admin API, FlameTalk/Willson client API.",
+  },
+});
+app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
 export default app;

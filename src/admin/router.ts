@@ -35,7 +35,8 @@ function adminRoute<B extends z.ZodType, R extends z.ZodType>(path: string, body
   });
 }
 
-const NoResult = z.undefined();
+// Routes without a result omit it from the envelope.
+const NoResult = z.object({});
 const UserList = z.object({ list: z.array(z.string()) });
 
 /** The admin sub-app, mounted at /admin. */

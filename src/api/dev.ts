@@ -1,0 +1,50 @@
+/**
+ * @module api/dev
+ * Dev-only sign-in for the demo page: mints a client token for any user name, but only when
+ * DEV_MODE=true (set in .dev.vars for local development). Everywhere else it answers 404.
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { Id, validationHook } from "../validation";
+import { apiOnError, reply } from "./envelope";
+import { ErrorBody, ok } from "./schemas";
+import { mintToken } from "./tokens";
+
+/** Dev tokens live for a day. */
+const DEV_TOKEN_TTL_SECONDS = 24 * 3600;
+
+const DevTokenBody = z.object({ userId: Id }).openapi("DevToken");
+
+/** Mounted at /dev. */
+export const devApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+devApp.onError(apiOnError);
+
+devApp.openapi(
+  createRoute({
+    method: "post",
+    path: "/token",
+    summary: "Dev-only: a client token for any user (DEV_MODE=true only)",
+    tags: ["dev"],
+    request: { body: { content: { "application/json": { schema: DevTokenBody } }, required: true } },
+    responses: {
+      200: {
+        description: "Token",
+        content: {
+          "application/json": {
+            schema: ok(z.object({ userId: z.string(), token: z.string(), expiresAt: z.number() })),
+          },
+        },
+      },
+      404: { description: "DEV_MODE is off", content: { "application/json": { schema: ErrorBody } } },
+    },
+  }),
+  async (c) => {
+    if (c.env.DEV_MODE !== "true") throw new AppError("not_found", "no such route");
+    const secret = c.env.TOKEN_SECRET;
+    if (!secret) throw new AppError("server_error", "server not configured: TOKEN_SECRET is unset");
+    const { userId } = c.req.valid("json");
+    const { token, expiresAt } = await mintToken(userId, secret, DEV_TOKEN_TTL_SECONDS, Date.now());
+    return reply(c, { userId, token, expiresAt });
+  },
+);
