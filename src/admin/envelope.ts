@@ -27,9 +27,14 @@ export const ADMIN_CODES: Record<ErrorKind, number> = {
   server_error: 4,
 };
 
-/** A successful admin response. */
-export function success<T>(c: Context, result?: T) {
-  return c.json(result === undefined ? { code: 0, msg: "success" } : { code: 0, msg: "success", result }, 200);
+/** A successful admin response with a result. */
+export function success<T>(c: Context, result: T) {
+  return c.json({ code: 0, msg: "success", result }, 200);
+}
+
+/** A successful admin response without a result. */
+export function done(c: Context) {
+  return c.json({ code: 0, msg: "success" }, 200);
 }
 
 /** Maps any error to the Wildfire envelope; unknown errors are logged and become code 4 without details. */

@@ -10,7 +10,7 @@ import type { AppEnv } from "../env";
 import { AppError, invalidParam, unwrap } from "../errors";
 import { CONTENT_MAX, TOKEN_TTL_DEFAULT_SECONDS } from "../limits";
 import { validationHook } from "../validation";
-import { adminOnError, success } from "./envelope";
+import { adminOnError, done, success } from "./envelope";
 import * as S from "./schemas";
 import { envelope } from "./schemas";
 import { adminSignature } from "./sign-middleware";
@@ -85,7 +85,7 @@ adminApp.openapi(adminRoute("/chatroom/info", S.ChatroomRef, AdminInfo, "Chatroo
 
 adminApp.openapi(adminRoute("/chatroom/del", S.ChatroomRef, NoResult, "End a chatroom"), async (c) => {
   unwrap(await room(c.env, c.req.valid("json").chatroomId).end());
-  return success(c);
+  return done(c);
 });
 
 adminApp.openapi(
@@ -96,7 +96,7 @@ adminApp.openapi(
       throw invalidParam("expiredTime", "must be in the future (epoch ms), or 0 for forever");
     }
     unwrap(await room(c.env, chatroomId).setRestriction(ADMIN, userId, status, expiredTime, null));
-    return success(c);
+    return done(c);
   },
 );
 
@@ -119,7 +119,7 @@ adminApp.openapi(
   async (c) => {
     const { chatroomId, userId, status } = c.req.valid("json");
     unwrap(await room(c.env, chatroomId).setManager(ADMIN, userId, status === 1));
-    return success(c);
+    return done(c);
   },
 );
 
@@ -131,7 +131,7 @@ adminApp.openapi(adminRoute("/chatroom/get_manager_list", S.ChatroomRef, UserLis
 adminApp.openapi(adminRoute("/chatroom/mute_all", S.MuteAll, NoResult, "Mute-all on (1) or off (0)"), async (c) => {
   const { chatroomId, status } = c.req.valid("json");
   unwrap(await room(c.env, chatroomId).updateSettings(ADMIN, { muteAll: status === 1 }));
-  return success(c);
+  return done(c);
 });
 
 adminApp.openapi(adminRoute("/chatroom/members", S.Members, UserList, "Members, optionally paged"), async (c) => {
