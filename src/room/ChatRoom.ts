@@ -151,7 +151,15 @@ export class ChatRoom extends DurableObject<Env> {
     if (this.room.roleOf(identity.userId) === "none") {
       return this.hub.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
     }
-    this.room.onFrame(socket, identity.userId, frame.value, now);
+    try {
+      this.room.onFrame(socket, identity.userId, frame.value, now);
+    } catch (error) {
+      this.logError(error);
+      this.hub.send(
+        socket,
+        encode({ type: "error", code: CLIENT_ERRORS.server_error.code, message: "internal error" }),
+      );
+    }
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
@@ -215,8 +223,12 @@ export class ChatRoom extends DurableObject<Env> {
       this.room.afterCommand(now);
       return result;
     } catch (error) {
-      console.error(JSON.stringify({ at: "ChatRoom", room: this.room.id(), error: String(error) }));
+      this.logError(error);
       return fail("server_error", "internal error") satisfies Failure;
     }
+  }
+
+  private logError(error: unknown): void {
+    console.error(JSON.stringify({ at: `ChatRoom:${this.room.id()}`, error: String(error) }));
   }
 }
