@@ -37,9 +37,10 @@ export class SocketHub {
 
   /** Accepts a socket for `userId`; returns true when it is the user's first live socket. */
   accept(socket: WebSocket, identity: SocketIdentity): boolean {
+    // Read the cache before accepting, so a rebuild cannot count the new socket twice.
+    const online = this.online();
     this.ctx.acceptWebSocket(socket, [identity.userId]);
     socket.serializeAttachment(identity);
-    const online = this.online();
     const count = (online.get(identity.userId) ?? 0) + 1;
     online.set(identity.userId, count);
     return count === 1;
@@ -54,15 +55,21 @@ export class SocketHub {
     return value as SocketIdentity;
   }
 
-  /** Forgets a closed socket; returns true when it was the user's last live socket. */
+  /**
+   * Forgets a closed socket; `wentOffline` is true once, when the user's last open socket goes.
+   * Counts from the runtime's tag index, so a close and an error for the same socket agree.
+   */
   release(socket: WebSocket): { userId: string; wentOffline: boolean } | null {
     const identity = this.identity(socket);
     if (!identity) return null;
     const online = this.online();
-    const count = (online.get(identity.userId) ?? 1) - 1;
-    if (count <= 0) online.delete(identity.userId);
-    else online.set(identity.userId, count);
-    return { userId: identity.userId, wentOffline: count <= 0 };
+    const before = online.get(identity.userId) ?? 0;
+    const remaining = this.ctx
+      .getWebSockets(identity.userId)
+      .filter((other) => other !== socket && other.readyState === WebSocket.READY_STATE_OPEN).length;
+    if (remaining === 0) online.delete(identity.userId);
+    else online.set(identity.userId, remaining);
+    return { userId: identity.userId, wentOffline: before > 0 && remaining === 0 };
   }
 
   /** Live socket count per user; rebuilt from the runtime after the object wakes up. */
@@ -70,7 +77,7 @@ export class SocketHub {
     if (!this.onlineCache) {
       const online = new Map<string, number>();
       for (const socket of this.ctx.getWebSockets()) {
-        const identity = this.identity(socket);
+        const identity = socket.readyState === WebSocket.READY_STATE_OPEN ? this.identity(socket) : null;
         if (identity) online.set(identity.userId, (online.get(identity.userId) ?? 0) + 1);
       }
       this.onlineCache = online;
