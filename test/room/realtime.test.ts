@@ -99,7 +99,7 @@ describe("realtime rules", () => {
     expect(await b.next("history")).toMatchObject({ messages: [{ seq: 3 }], hasMore: true });
     await runDurableObjectAlarm(env.ROOMS.getByName(id));
     const list = await api("GET", "/chatrooms", { as: `${host}-b` });
-    expect((list.body.data?.ongoing as { unread: number }[])[0]?.unread).toBe(0);
+    expect(((list.body.data?.ongoing ?? []) as { unread: number }[])[0]?.unread).toBe(0);
     b.ws.close(1000, "bye");
     expect(await a.next("presence")).toMatchObject({ userId: `${host}-b`, online: false, count: 1 });
   });
