@@ -162,7 +162,7 @@ describe("realtime rules", () => {
     await h.next("welcome");
     h.send({ type: "send", clientMsgId: "last", content: "last" });
     expect(await h.next("ack")).toMatchObject({ seq: 10_051 });
-    await runDurableObjectAlarm(fresh);
+    await runInDurableObject(fresh, (instance) => asTestable(instance).room.onAlarm(Date.now()));
     const kept = await runInDurableObject(fresh, (_instance, state) =>
       state.storage.sql.exec<{ n: number; low: number }>("SELECT count(*) AS n, min(seq) AS low FROM messages").one(),
     );
