@@ -1,7 +1,7 @@
-import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
-import { admin, newId, tokenFor } from "../helpers/admin";
+import { admin, evict, newId, tokenFor } from "../helpers/admin";
 import { api } from "../helpers/api";
 
 async function createRoom(host: string, users: string[], extra: Record<string, unknown> = {}) {
@@ -168,7 +168,7 @@ describe("my chatrooms (Willson list)", () => {
     await runInDurableObject(stub, (_instance, state) => {
       state.storage.sql.exec("UPDATE meta SET started_at = ?", Date.now() - 61_000);
     });
-    await abortAllDurableObjects();
+    await evict(env.ROOMS.getByName(room.chatroomId));
     const fresh = env.ROOMS.getByName(room.chatroomId);
     await runDurableObjectAlarm(fresh);
     expect((await admin("/chatroom/info", { chatroomId: room.chatroomId })).result).toMatchObject({ state: 2 });

@@ -1,5 +1,5 @@
 /** Test helpers: signed admin calls, client tokens and fresh ids. */
-import { env, SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { wildfireSign } from "../../src/admin/sign";
 import { mintToken } from "../../src/api/tokens";
 
@@ -53,4 +53,14 @@ export async function adminRoom(fields: Record<string, unknown> = {}): Promise<s
   const reply = await admin<{ chatroomId: string }>("/chatroom/create", { chatroomId, title: "Room", ...fields });
   if (reply.code !== 0) throw new Error(`create failed: ${reply.msg}`);
   return chatroomId;
+}
+
+/**
+ * Evicts one object the way the runtime may at any moment: memory and sockets are lost, storage
+ * stays. (abortAllDurableObjects() also works, but leaves the pool hanging on the next test file.)
+ */
+export async function evict(stub: DurableObjectStub): Promise<void> {
+  await runInDurableObject(stub, (_instance, state) => state.abort("evicted by test")).catch((error: unknown) => {
+    if (!String(error).includes("evicted by test")) throw error;
+  });
 }

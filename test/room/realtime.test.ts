@@ -1,6 +1,6 @@
-import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { admin, newId } from "../helpers/admin";
+import { admin, evict, newId } from "../helpers/admin";
 import { api } from "../helpers/api";
 import { connect } from "../helpers/socket";
 
@@ -156,7 +156,7 @@ describe("realtime rules", () => {
       }
     });
     // Restart the object so it reloads its caches from the rows written behind its back.
-    await abortAllDurableObjects();
+    await evict(env.ROOMS.getByName(id));
     const fresh = env.ROOMS.getByName(id);
     const h = await connect(id, host);
     await h.next("welcome");

@@ -1,6 +1,6 @@
-import { abortAllDurableObjects, env, SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { admin, newId } from "../helpers/admin";
+import { admin, evict, newId } from "../helpers/admin";
 import { api } from "../helpers/api";
 import { connect, openSocket } from "../helpers/socket";
 
@@ -90,7 +90,7 @@ describe("websocket protocol", () => {
     expect((await b.next("welcome")).lastSeq).toBe(4);
     expect((await b.next("message")).seq).toBe(3);
     expect((await b.next("message")).seq).toBe(4);
-    await abortAllDurableObjects();
+    await evict(env.ROOMS.getByName(id));
     const c = await connect(id, host, "&since=0");
     await c.next("welcome");
     expect([(await c.next("message")).seq, (await c.next("message")).seq]).toEqual([1, 2]);
