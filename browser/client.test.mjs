@@ -1,0 +1,192 @@
+// The bundled client (public/client.js) in Node against a real `wrangler dev`, with the `ws` package as
+// the WebSocket: typed API errors, send/ack, batch unpacking, reconnect-and-resume without loss,
+// re-sending unacked messages, final closes (4003) and refusals before the upgrade.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import WebSocket from "ws";
+import { startServer } from "../e2e/harness.mjs";
+import { ApiError, EdgeroomApi, RoomSocket, SocketError } from "../public/client.js";
+
+/** A WebSocket constructor that remembers every socket it made (and the raw text received), so a test can cut one. */
+function trackedWebSocket() {
+  const made = [];
+  const raw = [];
+  class Tracked extends WebSocket {
+    constructor(url) {
+      super(url);
+      made.push(this);
+      this.on("message", (data) => raw.push(String(data)));
+    }
+  }
+  return { Tracked, made, raw };
+}
+
+/** Polls until `check()` is truthy. */
+async function until(check, what, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Resolves with the first payload of `event` that satisfies `test`. */
+function next(socket, event, test = () => true, timeoutMs = 10_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${event}`));
+    }, timeoutMs);
+    const off = socket.on(event, (payload) => {
+      if (!test(payload)) return;
+      clearTimeout(timer);
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+describe("client library in Node (ws)", () => {
+  let server;
+  const api = {};
+  let chatroomId;
+
+  before(async () => {
+    server = await startServer({ DEV_MODE: "true" });
+    for (const user of ["alice", "bob", "carol"]) {
+      api[user] = new EdgeroomApi({ baseUrl: server.url });
+      await api[user].devToken(user);
+    }
+    const room = await api.alice.createChatroom({
+      hostId: "alice",
+      isOpen: false,
+      users: ["alice", "bob"],
+      title: "Node",
+    });
+    chatroomId = room.chatroomId;
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it("throws ApiError with the envelope's status and code", async () => {
+    await assert.rejects(api.carol.getChatroom(chatroomId), (error) => {
+      assert.ok(error instanceof ApiError);
+      assert.equal(error.status, 403);
+      assert.equal(error.code, "FORBIDDEN");
+      assert.equal(typeof error.message, "string");
+      return true;
+    });
+    const anonymous = new EdgeroomApi({ baseUrl: server.url, token: "not-a-token" });
+    await assert.rejects(anonymous.listChatrooms(), { name: "ApiError", status: 401, code: "UNAUTHORIZED" });
+    await assert.rejects(api.alice.createChatroom({ hostId: "alice", isOpen: false, users: ["bob"] }), {
+      status: 400,
+      code: "BAD_REQUEST",
+    });
+    const unreachable = new EdgeroomApi({ baseUrl: "http://127.0.0.1:9", token: "x" });
+    await assert.rejects(unreachable.listChatrooms(), { status: 0, code: "NETWORK_ERROR" });
+  });
+
+  it("sends, acks, resumes after a dropped connection and re-sends unacked messages", async () => {
+    const alice = api.alice.socket(chatroomId, { WebSocket });
+    const tracked = trackedWebSocket();
+    const bob = new RoomSocket({
+      baseUrl: server.url,
+      chatroomId,
+      token: api.bob.token,
+      WebSocket: tracked.Tracked,
+      minReconnectDelayMs: 300,
+    });
+    const seen = [];
+    bob.on("message", (frame) => seen.push(frame.content));
+    const aliceSeen = [];
+    alice.on("message", (frame) => aliceSeen.push(frame.clientMsgId));
+    const aliceWelcome = next(alice, "welcome");
+    const bobWelcome = next(bob, "welcome");
+    alice.connect();
+    bob.connect();
+    assert.equal((await aliceWelcome).role, "host");
+    assert.equal((await bobWelcome).lastSeq, 0);
+
+    const ack = await alice.send("one");
+    assert.equal(ack.seq, 1);
+    assert.equal(ack.duplicate, false);
+    await until(() => seen.length === 1, "bob to get message 1");
+
+    // Cut bob's connection, then alice talks while he is away.
+    const reconnecting = next(bob, "status", (s) => s.status === "reconnecting");
+    tracked.made[0].terminate();
+    await reconnecting;
+    // bob writes while disconnected: queued, sent after the reconnect.
+    const queued = bob.send("sent while away");
+    for (const text of ["two", "three", "four"]) await alice.send(text);
+
+    // On reconnect the server replays 2..4 (welcome + messages arrive as one batch frame) before live traffic.
+    const resumed = await next(bob, "welcome");
+    assert.equal(resumed.lastSeq >= 4, true);
+    const bobAck = await queued;
+    assert.equal(bobAck.duplicate, false);
+    await until(() => aliceSeen.includes(bobAck.clientMsgId), "alice to get bob's queued message");
+    assert.equal(tracked.made.length, 2);
+    assert.match(tracked.made[1].url, /since=1(&|$)/);
+    assert.ok(
+      tracked.raw.some((text) => text.startsWith('{"type":"batch"')),
+      "the resume arrived as a batch frame and was unpacked",
+    );
+    await alice.send("five");
+    await until(() => seen.includes("five"), "bob to get five");
+    assert.deepEqual(seen, ["one", "two", "three", "four", "sent while away", "five"]);
+    assert.equal(bob.lastSeq, 6);
+    alice.close();
+    bob.close();
+  });
+
+  it("rejects a refused send with the room's error, and stays connected", async () => {
+    const bob = api.bob.socket(chatroomId, { WebSocket });
+    bob.connect();
+    await next(bob, "welcome");
+    await api.alice.updateSettings(chatroomId, { muteAll: true });
+    await assert.rejects(bob.send("hello?"), (error) => {
+      assert.ok(error instanceof SocketError);
+      assert.equal(error.code, "MUTED");
+      return true;
+    });
+    await api.alice.updateSettings(chatroomId, { muteAll: false });
+    assert.equal(bob.status, "open");
+    bob.close();
+    await assert.rejects(bob.send("after close"), { name: "SocketError", code: "CLOSED" });
+  });
+
+  it("answers pings without reconnecting", async () => {
+    const tracked = trackedWebSocket();
+    const bob = api.bob.socket(chatroomId, { WebSocket: tracked.Tracked, pingIntervalMs: 100, pongTimeoutMs: 500 });
+    bob.connect();
+    await next(bob, "welcome");
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(bob.status, "open");
+    assert.equal(tracked.made.length, 1);
+    bob.close();
+  });
+
+  it("stays closed after a ban (4003) and explains a refusal before the upgrade", async () => {
+    const tracked = trackedWebSocket();
+    const bob = api.bob.socket(chatroomId, { WebSocket: tracked.Tracked, minReconnectDelayMs: 100 });
+    bob.connect();
+    await next(bob, "welcome");
+    const closed = next(bob, "close", (info) => info.final);
+    await api.alice.restrict(chatroomId, "bob", { status: 2, durationSeconds: 600 });
+    const info = await closed;
+    assert.equal(info.code, 4003);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(bob.status, "closed");
+    assert.equal(tracked.made.length, 1, "no reconnect after 4003");
+
+    // A new socket for the banned user is refused (403) before the upgrade: final, with the reason.
+    const again = api.bob.socket(chatroomId, { WebSocket });
+    const refused = next(again, "close");
+    again.connect();
+    const refusal = await refused;
+    assert.equal(refusal.final, true);
+    assert.equal(refusal.error.code, "BANNED");
+  });
+});

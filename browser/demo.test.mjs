@@ -1,0 +1,181 @@
+// Browser test of the demo chat (public/) against a real `wrangler dev`: two users in two browser
+// contexts create and open a room, chat both ways, and the host mutes the other user for 3 s; the
+// mute shows in both UIs and lifts by itself. Screenshots go to test-output/.
+// Needs Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium); skipped without it.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { startServer } from "../e2e/harness.mjs";
+
+const CHROMIUM = "/usr/bin/chromium";
+const OUT = new URL("../test-output/", import.meta.url).pathname;
+const ARGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM}: apt-get install -y chromium`;
+if (skip) console.log(`# skipping browser tests: ${skip}`);
+
+describe("demo chat in a real browser", { skip }, () => {
+  let server;
+  let browser;
+  const pages = {};
+
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    const { chromium } = await import("playwright-core");
+    [server, browser] = await Promise.all([
+      startServer({ DEV_MODE: "true" }),
+      chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
+    ]);
+    for (const name of ["alice", "bob"]) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      page.on("pageerror", (error) => console.log(`# [${name}] page error: ${error.message}`));
+      pages[name] = page;
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const shot = (name, file) => pages[name].screenshot({ path: `${OUT}${file}`, fullPage: true });
+
+  async function signIn(name) {
+    const page = pages[name];
+    await page.goto(server.url);
+    await page.getByLabel("User name").fill(name);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#me-name", { hasText: name }).waitFor();
+  }
+
+  it("shows a readable message when dev sign-in is off", async () => {
+    const page = pages.alice;
+    // Answer /dev/token as a server without DEV_MODE does (404 in the error envelope).
+    await page.route("**/dev/token", (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: "application/json",
+        body: JSON.stringify({
+          status: 404,
+          message: "no such route",
+          error: "NOT_FOUND",
+          code: "NOT_FOUND",
+          timestamp: new Date().toISOString(),
+        }),
+      }),
+    );
+    await page.goto(server.url);
+    await page.getByLabel("User name").fill("alice");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const notice = page.getByRole("alert");
+    await notice.waitFor();
+    const text = await notice.innerText();
+    assert.match(text, /DEV_MODE=true/);
+    assert.doesNotMatch(text, /[{}]/, "no raw JSON in the message");
+    await shot("alice", "00-dev-mode-off.png");
+    await page.unroute("**/dev/token");
+  });
+
+  it("alice creates a room with bob and both open it", async () => {
+    await signIn("alice");
+    const alice = pages.alice;
+    await alice.getByText("New room").click();
+    await alice.getByLabel("Title").fill("Weekend trip");
+    await alice.getByLabel(/^Members/).fill("bob");
+    await shot("alice", "01a-create-form.png");
+    await alice.getByRole("button", { name: "Create room" }).click();
+    await alice.locator("#room-title", { hasText: "Weekend trip" }).waitFor();
+    await alice.locator("#conn", { hasText: "Live" }).waitFor();
+
+    await signIn("bob");
+    const bob = pages.bob;
+    await bob.getByRole("button", { name: /Weekend trip/ }).click();
+    await bob.locator("#conn", { hasText: "Live" }).waitFor();
+    // Presence: alice sees bob come online.
+    await alice.locator('.person.online[data-user="bob"]').waitFor();
+    await bob.locator('.person.online[data-user="alice"]').waitFor();
+  });
+
+  it("they chat and each sees the other's message", async () => {
+    const { alice, bob } = pages;
+    await alice.getByRole("textbox", { name: "Message" }).fill("Hi Bob! Ready for the trip?");
+    await alice.getByRole("button", { name: "Send" }).click();
+    await bob.locator(".msg:not(.mine) .msg-body", { hasText: "Hi Bob! Ready for the trip?" }).waitFor();
+
+    await bob.getByRole("textbox", { name: "Message" }).fill("Absolutely, packing now.");
+    await bob.getByRole("button", { name: "Send" }).click();
+    await alice.locator(".msg:not(.mine) .msg-body", { hasText: "Absolutely, packing now." }).waitFor();
+    // Confirmed, not pending, on the sender's side.
+    await bob.locator(".msg.mine:not(.pending) .msg-body", { hasText: "Absolutely, packing now." }).waitFor();
+    await shot("alice", "01-alice-chat.png");
+    await shot("bob", "02-bob-chat.png");
+  });
+
+  it("alice mutes bob for 3 s; bob sees it, the room shows it, and it lifts by itself", async () => {
+    const { alice, bob } = pages;
+    await alice.getByLabel("Member", { exact: true }).fill("bob");
+    await alice.getByLabel(/^Duration/).fill("3");
+    await alice.getByRole("button", { name: "Mute", exact: true }).click();
+
+    const banner = bob.locator("#restriction-banner");
+    await banner.filter({ hasText: "You are muted" }).waitFor({ timeout: 5000 });
+    assert.equal(
+      await bob.getByRole("textbox", { name: "Message" }).isDisabled(),
+      true,
+      "bob's composer is disabled while muted",
+    );
+    await bob.locator(".system", { hasText: "You were muted" }).waitFor();
+    await alice.locator('.person[data-user="bob"] .restricted', { hasText: "Muted" }).waitFor();
+    await alice.locator(".system", { hasText: "bob was muted" }).waitFor();
+    await shot("bob", "03-bob-muted.png");
+    await shot("alice", "04-alice-sees-bob-muted.png");
+
+    // The room's alarm lifts the mute and the `unmuted` frame arrives: no action needed.
+    await bob.locator(".system", { hasText: "You can speak again" }).waitFor({ timeout: 15_000 });
+    await banner.waitFor({ state: "hidden" });
+    assert.equal(await bob.getByRole("textbox", { name: "Message" }).isDisabled(), false);
+    await alice.locator('.person[data-user="bob"] .restricted').waitFor({ state: "detached" });
+
+    await bob.getByRole("textbox", { name: "Message" }).fill("Thanks, I can talk again.");
+    await bob.getByRole("button", { name: "Send" }).click();
+    await alice.locator(".msg-body", { hasText: "Thanks, I can talk again." }).waitFor();
+    await shot("bob", "05-bob-unmuted.png");
+  });
+
+  it("bob joins an open room through its invite link", async () => {
+    const { alice, bob } = pages;
+    await alice.getByText("New room").click();
+    await alice.getByLabel("Title").fill("Open house");
+    await alice.getByLabel(/Open \(anyone with the link\)/).check();
+    await alice.getByRole("button", { name: "Create room" }).click();
+    await alice.locator("#room-title", { hasText: "Open house" }).waitFor();
+    const invite = await alice.getByLabel("Invite link").inputValue();
+    assert.match(invite, /\/\?join=[0-9a-f-]{36}$/);
+
+    await bob.goto(invite);
+    await bob.locator("#room-title", { hasText: "Open house" }).waitFor();
+    await bob.locator("#conn", { hasText: "Live" }).waitFor();
+    await alice.locator(".system", { hasText: "bob joined the room" }).waitFor();
+    assert.equal(new URL(bob.url()).search, "", "the join parameter is consumed");
+  });
+
+  it("a ban removes bob from the room with a readable message", async () => {
+    const { alice, bob } = pages;
+    await alice.getByLabel("Member", { exact: true }).fill("bob");
+    await alice.getByLabel(/^Duration/).fill("");
+    await alice.getByRole("button", { name: "Ban" }).click();
+    await bob.getByRole("alert").filter({ hasText: "You were removed from this room." }).waitFor();
+    await bob.locator("#conn", { hasText: "Disconnected" }).waitFor();
+    assert.equal(await bob.getByRole("textbox", { name: "Message" }).isDisabled(), true);
+    await alice.locator('.person[data-user="bob"] .restricted', { hasText: "Banned" }).waitFor();
+    await shot("bob", "06-bob-banned.png");
+  });
+});

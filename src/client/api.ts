@@ -1,0 +1,214 @@
+/**
+ * @module client/api
+ * A small typed wrapper over `fetch` for every client route (SPEC §3). Success envelopes resolve to
+ * their `data`; error envelopes (and network failures) throw an {@link ApiError}.
+ */
+import { ApiError } from "./errors";
+import { RoomSocket, type RoomSocketOptions } from "./socket";
+import type {
+  CreateChatroomBody,
+  CreatedChatroom,
+  DevToken,
+  ErrorEnvelope,
+  HistoryPage,
+  HistoryQuery,
+  InviteResult,
+  JoinBody,
+  KickResult,
+  LeaveResult,
+  ListChatroomsQuery,
+  ManagerResult,
+  OpenProfile,
+  OpenProfileBody,
+  Profile,
+  ProfileBody,
+  ReadResult,
+  RestrictionBody,
+  RestrictionResult,
+  RoomInfo,
+  RoomList,
+  SendMessageBody,
+  SendResult,
+  SettingsBody,
+} from "./types";
+
+export { ApiError };
+
+/** Options of {@link EdgeroomApi}. */
+export interface ApiOptions {
+  /** Origin of the server, e.g. `http://127.0.0.1:8787`; empty for the page's own origin (browser). */
+  baseUrl?: string;
+  /** Client token (`/admin/user/get_token`, or `/dev/token` in development). */
+  token?: string | null;
+  /** A fetch implementation; defaults to the global one. */
+  fetch?: typeof fetch;
+}
+
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Query = Record<string, string | number | undefined>;
+
+const enc = encodeURIComponent;
+
+function isErrorEnvelope(body: unknown): body is ErrorEnvelope {
+  return typeof body === "object" && body !== null && typeof (body as ErrorEnvelope).code === "string";
+}
+
+/** The client API. Every method resolves to the envelope's `data` or throws {@link ApiError}. */
+export class EdgeroomApi {
+  readonly baseUrl: string;
+  token: string | null;
+  private readonly fetcher: typeof fetch;
+
+  constructor(options: ApiOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
+    this.token = options.token ?? null;
+    this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** One call: JSON in, envelope out. */
+  async request<T>(method: Method, path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+    let url = `${this.baseUrl}${path}`;
+    const params = Object.entries(options.query ?? {}).filter(
+      (entry): entry is [string, string | number] => entry[1] !== undefined,
+    );
+    if (params.length > 0) url += `?${params.map(([key, value]) => `${enc(key)}=${enc(String(value))}`).join("&")}`;
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.token) headers["ACCESS-TOKEN"] = this.token;
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    let response: Response;
+    try {
+      response = await this.fetcher(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+    } catch (error) {
+      throw new ApiError(0, "NETWORK_ERROR", `could not reach the server (${String(error)})`);
+    }
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      // Not JSON: handled below.
+    }
+    if (response.ok && typeof body === "object" && body !== null && "data" in body) {
+      return (body as { data: T }).data;
+    }
+    const retryAfter = Number(response.headers.get("retry-after"));
+    const retryAfterSec = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
+    if (isErrorEnvelope(body)) throw new ApiError(response.status, body.code, body.message, retryAfterSec);
+    throw new ApiError(
+      response.status,
+      response.ok ? "BAD_RESPONSE" : `HTTP_${response.status}`,
+      response.ok ? "the server sent an unexpected response" : `the server answered ${response.status}`,
+      retryAfterSec,
+    );
+  }
+
+  // ── development ──────────────────────────────────────────────────────
+
+  /** Dev-only sign-in (DEV_MODE=true): a token for any user id. Stores it on this client. */
+  async devToken(userId: string): Promise<DevToken> {
+    const data = await this.request<DevToken>("POST", "/dev/token", { body: { userId } });
+    this.token = data.token;
+    return data;
+  }
+
+  // ── rooms ────────────────────────────────────────────────────────────
+
+  /** FlameTalk create (POST /api/chatroom). */
+  createChatroom(body: CreateChatroomBody): Promise<CreatedChatroom> {
+    return this.request("POST", "/api/chatroom", { body });
+  }
+
+  /** My rooms: ongoing (by last activity) and scheduled (by startAt). */
+  listChatrooms(query: ListChatroomsQuery = {}): Promise<RoomList> {
+    return this.request("GET", "/api/chatrooms", { query: { ...query } });
+  }
+
+  /** Room info, with my role and restriction. */
+  getChatroom(chatroomId: string): Promise<RoomInfo> {
+    return this.request("GET", `/api/chatrooms/${enc(chatroomId)}`);
+  }
+
+  /** Joins an open room. */
+  join(chatroomId: string, body: JoinBody = {}): Promise<RoomInfo> {
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/join`, { body });
+  }
+
+  /** Leaves a room (the host hands over; the last member ends it). */
+  leave(chatroomId: string): Promise<LeaveResult> {
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/leave`);
+  }
+
+  /** Invites users. */
+  invite(chatroomId: string, users: string[]): Promise<InviteResult> {
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/members`, { body: { users } });
+  }
+
+  /** Kicks a member. */
+  kick(chatroomId: string, userId: string): Promise<KickResult> {
+    return this.request("DELETE", `/api/chatrooms/${enc(chatroomId)}/members/${enc(userId)}`);
+  }
+
+  /** Appoints (`on`) or removes a manager; host only. */
+  setManager(chatroomId: string, userId: string, on: boolean): Promise<ManagerResult> {
+    return this.request(on ? "PUT" : "DELETE", `/api/chatrooms/${enc(chatroomId)}/managers/${enc(userId)}`);
+  }
+
+  /** Mutes (status 1) or bans (status 2) a user, forever or until expiresAt / for durationSeconds. */
+  restrict(chatroomId: string, userId: string, body: RestrictionBody): Promise<RestrictionResult> {
+    return this.request("PUT", `/api/chatrooms/${enc(chatroomId)}/restrictions/${enc(userId)}`, { body });
+  }
+
+  /** Lifts a mute or ban. */
+  lift(chatroomId: string, userId: string): Promise<RestrictionResult> {
+    return this.request("DELETE", `/api/chatrooms/${enc(chatroomId)}/restrictions/${enc(userId)}`);
+  }
+
+  /** Changes room settings (host and managers). */
+  updateSettings(chatroomId: string, body: SettingsBody): Promise<RoomInfo> {
+    return this.request("PUT", `/api/chatrooms/${enc(chatroomId)}/settings`, { body });
+  }
+
+  // ── messages ─────────────────────────────────────────────────────────
+
+  /** History by seq: newest first with `before` (or neither), oldest first with `after`. */
+  history(chatroomId: string, query: HistoryQuery = {}): Promise<HistoryPage> {
+    return this.request("GET", `/api/chatrooms/${enc(chatroomId)}/messages`, { query: { ...query } });
+  }
+
+  /** Sends a message over HTTP (same rules and dedupe as the socket). */
+  sendMessage(chatroomId: string, body: SendMessageBody): Promise<SendResult> {
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/messages`, { body });
+  }
+
+  /** Moves my read marker. */
+  markRead(chatroomId: string, seq: number): Promise<ReadResult> {
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/read`, { body: { seq } });
+  }
+
+  // ── profiles ─────────────────────────────────────────────────────────
+
+  updateProfile(body: ProfileBody): Promise<Profile> {
+    return this.request("PUT", "/api/users/me/profile", { body });
+  }
+
+  createOpenProfile(body: OpenProfileBody): Promise<OpenProfile> {
+    return this.request("POST", "/api/users/me/open-profiles", { body });
+  }
+
+  // ── real time ────────────────────────────────────────────────────────
+
+  /** A {@link RoomSocket} for a room with this client's server and token (not yet connected). */
+  socket(chatroomId: string, options: Omit<RoomSocketOptions, "baseUrl" | "chatroomId" | "token"> = {}): RoomSocket {
+    if (!this.token) throw new ApiError(401, "UNAUTHORIZED", "sign in first: no access token");
+    return new RoomSocket({
+      ...options,
+      baseUrl: this.baseUrl,
+      chatroomId,
+      token: this.token,
+      fetch: options.fetch ?? this.fetcher,
+    });
+  }
+}
