@@ -92,6 +92,8 @@ export interface Ack {
 }
 
 const NOT_FOUND = "chatroom does not exist";
+/** Messages per batch frame when replaying after `since`. */
+const REPLAY_BATCH = 100;
 
 /** The command layer of one room object. */
 export class RoomCommands {
@@ -790,9 +792,12 @@ export class RoomCommands {
       if (this.lastSeq - since > this.limits.resumeLimit) {
         this.hub.send(socket, encode({ type: "resync", since, lastSeq: this.lastSeq }));
       } else {
-        for (const row of this.store.messagesAfter(since, this.limits.resumeLimit)) {
+        const missed = this.store.messagesAfter(since, this.limits.resumeLimit);
+        missed.forEach((row, index) => {
           this.hub.send(socket, encode({ type: "message", ...wireMessage(row) }));
-        }
+          // Keep each replay batch well under the runtime's message size limit.
+          if ((index + 1) % REPLAY_BATCH === 0) this.hub.flush();
+        });
       }
     }
     if (first) this.hub.broadcast(encode({ type: "presence", userId, online: true, count: online.size }), socket);

@@ -22,6 +22,15 @@ interface Outgoing {
   target: Target;
 }
 
+/** Longest time a frame waits to be coalesced with others while the room is busy. */
+export const COALESCE_MS = 10;
+
+/** One frame as is, several as one batch, none as null. */
+function payloadOf(items: readonly Outgoing[]): string | null {
+  if (items.length === 0) return null;
+  return items.length === 1 ? (items[0] as Outgoing).frame : encodeBatch(items.map((item) => item.frame));
+}
+
 function wants(target: Target, socket: WebSocket): boolean {
   if (target === "all") return true;
   return "only" in target ? target.only === socket : target.except !== socket;
@@ -32,6 +41,7 @@ export class SocketHub {
   private onlineCache: Map<string, number> | null = null;
   private queue: Outgoing[] = [];
   private flushScheduled = false;
+  private lastFlushAt = 0;
 
   constructor(private readonly ctx: DurableObjectState) {}
 
@@ -125,33 +135,35 @@ export class SocketHub {
     }
   }
 
+  /**
+   * Schedules a flush: right after this turn when the room is quiet, or at most COALESCE_MS after the
+   * last flush when it is busy, so that under load each socket gets one batch per window instead of
+   * one frame per message.
+   */
   private push(outgoing: Outgoing): void {
     this.queue.push(outgoing);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
-    }
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const wait = this.lastFlushAt + COALESCE_MS - Date.now();
+    if (wait <= 0) queueMicrotask(() => this.flush());
+    else setTimeout(() => this.flush(), wait);
   }
 
-  /** Writes queued frames: one frame as is, several as one batch; shared lists are encoded once. */
+  /** Writes queued frames: one frame as is, several as one batch. */
   flush(): void {
     this.flushScheduled = false;
+    this.lastFlushAt = Date.now();
     const queue = this.queue;
     if (queue.length === 0) return;
     this.queue = [];
-    const everyone = queue.every((item) => item.target === "all");
-    const shared = everyone
-      ? queue.length === 1
-        ? (queue[0] as Outgoing).frame
-        : encodeBatch(queue.map((q) => q.frame))
-      : null;
+    // Sockets named by a targeted frame get their own list; every other socket gets the same
+    // string, encoded once.
+    const named = new Set<WebSocket>();
+    for (const { target } of queue) if (target !== "all") named.add("only" in target ? target.only : target.except);
+    const shared = payloadOf(queue.filter((item) => item.target === "all" || "except" in item.target));
     for (const socket of this.ctx.getWebSockets()) {
-      let payload = shared;
-      if (payload === null) {
-        const frames = queue.filter((item) => wants(item.target, socket)).map((item) => item.frame);
-        if (frames.length === 0) continue;
-        payload = frames.length === 1 ? (frames[0] as string) : encodeBatch(frames);
-      }
+      const payload = named.has(socket) ? payloadOf(queue.filter((item) => wants(item.target, socket))) : shared;
+      if (payload === null) continue;
       try {
         socket.send(payload);
       } catch {
