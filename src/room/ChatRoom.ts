@@ -8,13 +8,17 @@ import { DurableObject } from "cloudflare:workers";
 import { CLIENT_ERRORS, clientErrorResponse } from "../api/codes";
 import { type Failure, fail, ok, type Result } from "../errors";
 import { type Limits, readLimits } from "../limits";
-import { type Actor, type CreateRoomInput, RoomCommands, type SettingsPatch } from "./commands";
+import { RoomCore } from "./core";
 import { RoomIndexer } from "./indexer";
+import * as membership from "./membership";
+import * as messaging from "./messaging";
+import * as moderation from "./moderation";
 import { ClientFrame, encode, PING, PONG, type SendMessage } from "./protocol";
 import { CLOSE_REMOVED, SocketHub } from "./sockets";
 import { RoomStore } from "./store";
+import type { Actor, AdminRoomInput, CreateRoomInput, SettingsPatch } from "./types";
 
-export type { Actor, CreateRoomInput, SettingsPatch } from "./commands";
+export type { Actor, CreateRoomInput, SettingsPatch } from "./types";
 
 /** Internal header carrying the authenticated user from the Worker to the object. */
 export const USER_HEADER = "x-edgeroom-user";
@@ -25,7 +29,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly hub: SocketHub;
   private readonly limits: Limits;
   private readonly indexer: RoomIndexer;
-  private readonly room: RoomCommands;
+  private readonly room: RoomCore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -33,7 +37,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.store = new RoomStore(ctx.storage);
     this.hub = new SocketHub(ctx);
     this.indexer = new RoomIndexer(env.DB, this.store);
-    this.room = new RoomCommands(this.store, this.hub, this.indexer, this.limits, ctx.storage);
+    this.room = new RoomCore(this.store, this.hub, this.indexer, this.limits, ctx.storage);
     // Pings are answered by the runtime without waking a hibernated object (SPEC §4).
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => {
@@ -45,18 +49,18 @@ export class ChatRoom extends DurableObject<Env> {
   // ── RPC: admin and client API ────────────────────────────────────────
 
   /** Admin create-or-update (Wildfire chatroom/create). */
-  async adminUpsert(chatroomId: string, input: Parameters<RoomCommands["adminUpsert"]>[1]) {
-    return this.mutate((now) => this.room.adminUpsert(chatroomId, input, now));
+  async adminUpsert(chatroomId: string, input: AdminRoomInput) {
+    return this.mutate((now) => membership.adminUpsert(this.room, chatroomId, input, now));
   }
 
   /** FlameTalk create: a new room with host and members. */
   async create(input: CreateRoomInput) {
-    return this.mutate((now) => this.room.create(input, now));
+    return this.mutate((now) => membership.create(this.room, input, now));
   }
 
   /** Room info for the admin (actor admin) or a user. */
   async info(actor: Actor) {
-    return this.read((now) => this.room.info(actor, now));
+    return this.read((now) => membership.info(this.room, actor, now));
   }
 
   /** Ends the room (admin del); unknown rooms succeed without writing anything. */
@@ -65,55 +69,55 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   async setRestriction(actor: Actor, userId: string, status: 0 | 1 | 2, expiresAt: number, reason: string | null) {
-    return this.mutate((now) => this.room.setRestriction(actor, userId, status, expiresAt, reason, now));
+    return this.mutate((now) => moderation.setRestriction(this.room, actor, userId, status, expiresAt, reason, now));
   }
 
   async restrictions() {
-    return this.read((now) => this.room.restrictions(now));
+    return this.read((now) => moderation.restrictions(this.room, now));
   }
 
   async setManager(actor: Actor, userId: string, on: boolean) {
-    return this.mutate((now) => this.room.setManager(actor, userId, on, now));
+    return this.mutate((now) => moderation.setManager(this.room, actor, userId, on, now));
   }
 
   async managers() {
-    return this.read(() => this.room.managers());
+    return this.read(() => moderation.managers(this.room));
   }
 
   async members(offset: number, limit: number) {
-    return this.read(() => this.room.members(offset, limit));
+    return this.read(() => membership.members(this.room, offset, limit));
   }
 
   async join(userId: string, face: { imageUrl: string | null; openProfileId: number | null }) {
-    return this.mutate((now) => this.room.join(userId, face, now));
+    return this.mutate((now) => membership.join(this.room, userId, face, now));
   }
 
   async leave(userId: string) {
-    return this.mutate((now) => this.room.leave(userId, now));
+    return this.mutate((now) => membership.leave(this.room, userId, now));
   }
 
   async invite(actor: Actor, users: { userId: string; imageUrl: string | null }[]) {
-    return this.mutate((now) => this.room.invite(actor, users, now));
+    return this.mutate((now) => membership.invite(this.room, actor, users, now));
   }
 
   async kick(actor: Actor, userId: string) {
-    return this.mutate((now) => this.room.kick(actor, userId, now));
+    return this.mutate((now) => membership.kick(this.room, actor, userId, now));
   }
 
   async updateSettings(actor: Actor, patch: SettingsPatch) {
-    return this.mutate((now) => this.room.updateSettings(actor, patch, now));
+    return this.mutate((now) => moderation.updateSettings(this.room, actor, patch, now));
   }
 
   async history(actor: Actor, query: { before?: number; after?: number; limit: number }) {
-    return this.read((now) => this.room.history(actor, query, now));
+    return this.read((now) => messaging.history(this.room, actor, query, now));
   }
 
   async send(senderId: string, message: SendMessage, options: { admin: boolean }) {
-    return this.read((now) => this.room.send(senderId, message, options.admin, now));
+    return this.read((now) => messaging.send(this.room, senderId, message, options.admin, now));
   }
 
   async markRead(userId: string, seq: number) {
-    return this.read((now) => this.room.markRead(userId, seq, now));
+    return this.read((now) => messaging.markRead(this.room, userId, seq, now));
   }
 
   // ── WebSocket entry points ───────────────────────────────────────────
@@ -133,7 +137,7 @@ export class ChatRoom extends DurableObject<Env> {
     const refusal = this.room.connectRefusal(userId, now);
     if (refusal) return clientErrorResponse(refusal.kind, refusal.message);
     const pair = new WebSocketPair();
-    this.room.connect(pair[1], userId, since, now);
+    messaging.connect(this.room, pair[1], userId, since, now);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -152,7 +156,7 @@ export class ChatRoom extends DurableObject<Env> {
       return this.hub.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
     }
     try {
-      this.room.onFrame(socket, identity.userId, frame.value, now);
+      messaging.onFrame(this.room, socket, identity.userId, frame.value, now);
     } catch (error) {
       this.logError(error);
       this.hub.send(
@@ -163,7 +167,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-    this.room.disconnect(socket);
+    messaging.disconnect(this.room, socket);
     try {
       // Always answer the close so the client's handshake completes (see TOOLCHAIN pitfalls).
       socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
@@ -173,7 +177,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketError(socket: WebSocket): Promise<void> {
-    this.room.disconnect(socket);
+    messaging.disconnect(this.room, socket);
   }
 
   override async alarm(): Promise<void> {

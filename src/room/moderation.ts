@@ -1,0 +1,128 @@
+/**
+ * @module moderation
+ * Moderation commands: restrictions (mute / no entry), managers, settings.
+ */
+import { fail, ok, type Result } from "../errors";
+import { NOT_FOUND, type RoomCore } from "./core";
+import { endAt } from "./lifecycle";
+import { may, type Role } from "./permissions";
+import { encode } from "./protocol";
+import { activeOrNull, type Restriction } from "./restrictions";
+import { CLOSE_REMOVED } from "./sockets";
+import type { RoomMeta } from "./store";
+import type { Actor, RoomInfo, SettingsPatch } from "./types";
+
+export function setRestriction(
+  room: RoomCore,
+  actor: Actor,
+  userId: string,
+  status: 0 | 1 | 2,
+  expiresAt: number,
+  reason: string | null,
+  now: number,
+): Result<void> {
+  const gate = room.gate(actor, now);
+  if ("ok" in gate) return gate;
+  if (actor.kind === "user") {
+    const target = room.roleOf(userId);
+    if (!may("restrict", gate.role, { target, targetIsSelf: userId === actor.userId })) {
+      return fail("forbidden", "only the host, or a manager for a plain member, may restrict this user");
+    }
+  }
+  if (status === 0) {
+    const previous = room.store.restriction(userId);
+    if (!previous) return ok(undefined);
+    room.store.clearRestriction(userId);
+    room.restrictionExpiry = room.store.nextRestrictionExpiry();
+    if (activeOrNull(previous, now)) room.announceLift(previous);
+    return ok(undefined);
+  }
+  const restriction: Restriction = { userId, status, expiresAt, reason };
+  const removing = status === 2 && room.roleOf(userId) !== "none";
+  room.commit(() => {
+    room.store.setRestriction(restriction, now);
+    return removing ? room.removeMember(userId, "banned", now) : [];
+  });
+  room.restrictionExpiry = room.store.nextRestrictionExpiry();
+  const until = expiresAt === 0 ? undefined : expiresAt;
+  room.hub.broadcast(encode({ type: "moderation", event: status === 1 ? "muted" : "banned", userId, until }));
+  if (removing) {
+    room.hub.broadcast(encode({ type: "member", event: "kicked", userId }));
+    room.hub.closeUser(userId, CLOSE_REMOVED, "banned");
+  }
+  return ok(undefined);
+}
+
+export function restrictions(room: RoomCore, now: number): Result<Restriction[]> {
+  if (!room.meta) return fail("not_found", NOT_FOUND);
+  return ok(room.store.restrictions().filter((restriction) => activeOrNull(restriction, now)));
+}
+
+export function setManager(room: RoomCore, actor: Actor, userId: string, on: boolean, now: number): Result<void> {
+  const gate = room.gate(actor, now);
+  if ("ok" in gate) return gate;
+  const member = room.store.member(userId);
+  if (actor.kind === "user") {
+    if (!may("setManager", gate.role, { targetIsSelf: userId === actor.userId })) {
+      return fail("forbidden", "only the host may appoint or remove managers");
+    }
+    if (!member) return fail("not_found", "userId: not a member of this room");
+  }
+  if (room.store.isManager(userId) === on) return ok(undefined);
+  room.commit(() => {
+    room.store.setManager(userId, on, now);
+    return member ? [room.memberChange(userId, member.joinedAt)] : [];
+  });
+  if (member) room.hub.broadcast(encode({ type: "member", event: "role", userId, role: room.roleOf(userId) as Role }));
+  return ok(undefined);
+}
+
+export function managers(room: RoomCore): Result<string[]> {
+  if (!room.meta) return fail("not_found", NOT_FOUND);
+  return ok(room.store.managers());
+}
+
+export function updateSettings(room: RoomCore, actor: Actor, patch: SettingsPatch, now: number): Result<RoomInfo> {
+  const gate = room.gate(actor, now);
+  if ("ok" in gate) return gate;
+  const meta = gate.meta;
+  if (!may("updateSettings", gate.role)) return fail("forbidden", "only the host and managers may change settings");
+  if (meta.state === 2) return fail("conflict", "the room has ended");
+  if (patch.startAt !== undefined && meta.state !== 1) {
+    return fail("conflict", "startAt: the room has already started");
+  }
+  const next: Partial<RoomMeta> = {};
+  if (patch.title !== undefined) next.title = patch.title;
+  if (patch.thumbnail !== undefined) next.thumbnail = patch.thumbnail;
+  if (patch.muteAll !== undefined) next.muteAll = patch.muteAll;
+  if (patch.slowModeSeconds !== undefined) next.slowModeSeconds = patch.slowModeSeconds;
+  if (patch.durationMinutes !== undefined) {
+    next.durationMinutes = patch.durationMinutes;
+    next.endingNotified = false;
+  }
+  if (patch.startAt !== undefined) next.startAt = patch.startAt;
+  const muteAllChanged = patch.muteAll !== undefined && patch.muteAll !== meta.muteAll;
+  room.commit(() => {
+    room.saveMeta(next, now);
+    return [room.roomChange()];
+  });
+  const updated = room.meta as RoomMeta;
+  room.hub.broadcast(
+    encode({
+      type: "room",
+      event: "updated",
+      title: updated.title,
+      thumbnail: updated.thumbnail,
+      muteAll: updated.muteAll,
+      slowModeSeconds: updated.slowModeSeconds,
+      startAt: updated.startAt,
+      durationMinutes: updated.durationMinutes,
+      endAt: endAt(updated),
+    }),
+  );
+  if (muteAllChanged) room.hub.broadcast(encode({ type: "moderation", event: "muteAll", on: updated.muteAll }));
+  // A new start or end time in the past takes effect now.
+  room.deadline = now;
+  room.catchUp(now);
+  return ok(room.describe(actor.kind === "user" ? actor.userId : null, now));
+}
