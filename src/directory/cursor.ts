@@ -26,14 +26,20 @@ function isPosition(value: unknown): value is Position {
 /** Encodes a cursor as an opaque URL-safe string, or null when no list has more. */
 export function encodeCursor(cursor: ListCursor): string | null {
   if (!cursor.ongoing && !cursor.scheduled) return null;
-  const json = JSON.stringify({ o: cursor.ongoing, s: cursor.scheduled });
-  return btoa(json).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  const bytes = new TextEncoder().encode(JSON.stringify({ o: cursor.ongoing, s: cursor.scheduled }));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
 }
 
 /** Decodes a cursor; returns null when it is not one of ours. */
 export function decodeCursor(raw: string): ListCursor | null {
   try {
-    const json = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
+    const binary = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
+    const json = new TextDecoder("utf-8", { fatal: true }).decode(
+      Uint8Array.from(binary, (char) => char.charCodeAt(0)),
+    );
     const parsed: unknown = JSON.parse(json);
     if (typeof parsed !== "object" || parsed === null) return null;
     const { o, s } = parsed as { o?: unknown; s?: unknown };

@@ -16,7 +16,9 @@ export type Take = { allowed: true; bucket: Bucket } | { allowed: false; retryAf
 export function takeToken(bucket: Bucket | null, now: number, ratePerSec: number, burst: number): Take {
   const elapsedSec = bucket ? Math.max(0, now - bucket.at) / 1000 : 0;
   const tokens = bucket ? Math.min(burst, bucket.tokens + elapsedSec * ratePerSec) : burst;
-  if (tokens >= 1) return { allowed: true, bucket: { tokens: tokens - 1, at: now } };
+  // Never move the bucket's clock back: a clock that steps back and forth must not refill twice.
+  const at = bucket ? Math.max(bucket.at, now) : now;
+  if (tokens >= 1) return { allowed: true, bucket: { tokens: tokens - 1, at } };
   return { allowed: false, retryAfterMs: Math.ceil(((1 - tokens) / ratePerSec) * 1000) };
 }
 

@@ -117,4 +117,9 @@ describe("decodeCursor", () => {
       }),
     );
   });
+
+  it("round-trips positions whose ids are outside Latin-1", () => {
+    const cursor = { ongoing: [1, "€-room-日本"] as [number, string] };
+    expect(decodeCursor(encodeCursor(cursor) as string)).toEqual({ ongoing: cursor.ongoing, scheduled: undefined });
+  });
 });
