@@ -94,33 +94,8 @@ export interface RoomList {
   nextCursor: string | null;
 }
 
-/** GET /api/chatrooms/:id, and the answer of join and settings. */
-export interface RoomInfo {
-  chatroomId: string;
-  title: string;
-  desc: string;
-  portrait: string;
-  extra: string;
-  thumbnail: string | null;
-  thumbnails: string[];
-  isOpen: boolean;
-  state: RoomState;
-  hostId: string | null;
-  count: number;
-  muteAll: boolean;
-  slowModeSeconds: number;
-  startAt: number | null;
-  durationMinutes: number | null;
-  startedAt: number | null;
-  endAt: number | null;
-  lastSeq: number;
-  createdAt: number;
-  updatedAt: number;
-  /** Your role, or null when you are not a member. */
-  role: Role | null;
-  /** Your active restriction, or null. */
-  restriction: WireRestriction | null;
-}
+/** GET /api/chatrooms/:id, and the answer of join and settings (the room object's own type). */
+export type { RoomInfo } from "../room/types";
 
 /** POST /api/chatrooms/:id/leave. */
 export interface LeaveResult {

@@ -37,7 +37,7 @@ export function encodeCursor(cursor: ListCursor): string | null {
 export function decodeCursor(raw: string): ListCursor | null {
   try {
     const binary = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
-    const json = new TextDecoder("utf-8", { fatal: true }).decode(
+    const json = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
       Uint8Array.from(binary, (char) => char.charCodeAt(0)),
     );
     const parsed: unknown = JSON.parse(json);

@@ -19,28 +19,19 @@ export function adminUpsert(
 ): Result<{ chatroomId: string }> {
   if (!room.meta) {
     room.commit(() => {
-      room.meta = {
-        chatroomId,
-        title: input.title,
-        desc: input.desc ?? "",
-        portrait: input.portrait ?? "",
-        extra: input.extra ?? "",
-        thumbnail: null,
-        isOpen: true,
-        state: input.state ?? 0,
-        hostId: null,
-        muteAll: false,
-        slowModeSeconds: 0,
-        startAt: null,
-        durationMinutes: null,
-        startedAt: (input.state ?? 0) === 0 ? now : null,
-        endingNotified: false,
-        createdAt: now,
-        updatedAt: now,
-        indexedSeq: 0,
-        outboxFailures: 0,
-        outboxRetryAt: null,
-      };
+      room.meta = newMeta(
+        {
+          chatroomId,
+          title: input.title,
+          desc: input.desc ?? "",
+          portrait: input.portrait ?? "",
+          extra: input.extra ?? "",
+          isOpen: true,
+          state: input.state ?? 0,
+          hostId: null,
+        },
+        now,
+      );
       room.store.saveMeta(room.meta);
       return [room.roomChange()];
     });
@@ -71,28 +62,19 @@ export function create(room: RoomCore, input: CreateRoomInput, now: number): Res
   if (room.meta) return fail("conflict", "chatroom already exists");
   const state = initialState(input.startAt, now);
   room.commit(() => {
-    room.meta = {
-      chatroomId: input.chatroomId,
-      title: input.title,
-      desc: "",
-      portrait: "",
-      extra: "",
-      thumbnail: input.thumbnail,
-      isOpen: input.isOpen,
-      state,
-      hostId: input.hostId,
-      muteAll: false,
-      slowModeSeconds: 0,
-      startAt: input.startAt,
-      durationMinutes: input.durationMinutes,
-      startedAt: state === 0 ? now : null,
-      endingNotified: false,
-      createdAt: now,
-      updatedAt: now,
-      indexedSeq: 0,
-      outboxFailures: 0,
-      outboxRetryAt: null,
-    };
+    room.meta = newMeta(
+      {
+        chatroomId: input.chatroomId,
+        title: input.title,
+        thumbnail: input.thumbnail,
+        isOpen: input.isOpen,
+        state,
+        hostId: input.hostId,
+        startAt: input.startAt,
+        durationMinutes: input.durationMinutes,
+      },
+      now,
+    );
     room.store.saveMeta(room.meta);
     for (const member of input.members) room.store.addMember({ ...member, joinedAt: now });
     return [room.roomChange(), ...input.members.map((member) => room.memberChange(member.userId, now))];
@@ -194,4 +176,29 @@ export function kick(room: RoomCore, actor: Actor, userId: string, now: number):
   room.hub.broadcast(encode({ type: "member", event: "kicked", userId }));
   room.hub.closeUser(userId, CLOSE_REMOVED, "kicked");
   return ok(undefined);
+}
+
+/** A new room's record: the given fields over the defaults of a fresh, never-indexed room. */
+function newMeta(
+  fields: Pick<RoomMeta, "chatroomId" | "title" | "isOpen" | "state" | "hostId"> & Partial<RoomMeta>,
+  now: number,
+): RoomMeta {
+  return {
+    desc: "",
+    portrait: "",
+    extra: "",
+    thumbnail: null,
+    muteAll: false,
+    slowModeSeconds: 0,
+    startAt: null,
+    durationMinutes: null,
+    startedAt: fields.state === 0 ? now : null,
+    endingNotified: false,
+    createdAt: now,
+    updatedAt: now,
+    indexedSeq: 0,
+    outboxFailures: 0,
+    outboxRetryAt: null,
+    ...fields,
+  };
 }
