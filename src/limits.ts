@@ -3,8 +3,8 @@
  * Every limit of SPEC §4–5 as a named constant, and the tunable ones read from `[vars]` (SPEC §6).
  */
 
-/** userId and chatroomId: 1–64 characters of this set (SPEC §5). */
-export const ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,64}$/;
+/** userId and chatroomId: 1–64 characters of this set (SPEC §5); `.` and `..` are not ids (URLs fold them away). */
+export const ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.:@-]{1,64}$/;
 /** Longest room title. */
 export const TITLE_MAX = 100;
 /** Longest free-text fields (desc, extra, portrait/thumbnail URLs, reasons). */

@@ -4,12 +4,13 @@
  * (never zod's raw body), and framework errors are normalised before each envelope maps them.
  */
 import { z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "./errors";
-import { ID_PATTERN } from "./limits";
+import { BODY_MAX_BYTES, ID_PATTERN } from "./limits";
 
 /** A userId or chatroomId (SPEC §5). */
-export const Id = z.string().regex(ID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 _ . : @ -");
+export const Id = z.string().regex(ID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 _ . : @ - (not . or ..)");
 
 /** The dotted path of a zod issue, or `body` for the root. */
 function issueField(issue: z.core.$ZodIssue | undefined): string {
@@ -17,12 +18,35 @@ function issueField(issue: z.core.$ZodIssue | undefined): string {
   return path ? path : "body";
 }
 
-/** The OpenAPIHono defaultHook: throw our own error for the first issue. */
-export function validationHook(result: { success: true } | { success: false; error: z.ZodError }): void {
-  if (result.success) return;
+/**
+ * The OpenAPIHono defaultHook: throw our own error for the first issue. Valid data is also checked
+ * for ill-formed text (lone UTF-16 surrogates), which storage would silently rewrite.
+ */
+export function validationHook(result: { success: true; data: unknown } | { success: false; error: z.ZodError }): void {
+  if (result.success) {
+    const field = illFormedTextPath(result.data);
+    if (field !== null) throw new AppError("invalid_param", `${field}: ${ILL_FORMED}`, { field });
+    return;
+  }
   const issue = result.error.issues[0];
   const field = issueField(issue);
   throw new AppError("invalid_param", `${field}: ${describeIssue(issue)}`, { field });
+}
+
+const ILL_FORMED = "must be well-formed Unicode (no lone surrogates)";
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The dotted path of the first string (or key) with a lone surrogate in `value`, or null. */
+export function illFormedTextPath(value: unknown, path = ""): string | null {
+  if (typeof value === "string") return LONE_SURROGATE.test(value) ? path || "body" : null;
+  if (typeof value !== "object" || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (LONE_SURROGATE.test(key)) return at;
+    const found = illFormedTextPath(item, at);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
@@ -32,11 +56,22 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   return issue.message;
 }
 
+/** Refuses request bodies above BODY_MAX_BYTES before they are read (413 / 251 naming body). */
+export const bodyLimitGuard = bodyLimit({
+  maxSize: BODY_MAX_BYTES,
+  onError: () => {
+    throw new AppError("too_large", `body: larger than ${BODY_MAX_BYTES} bytes`, { field: "body" });
+  },
+});
+
 /** Normalises framework errors (bad JSON, body too large) and unknown errors to AppError. */
 export function toAppError(error: Error): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
     if (error.status === 413) return new AppError("too_large", "body: larger than allowed", { field: "body" });
+    if (error.status === 415) {
+      return new AppError("invalid_param", "body: expected Content-Type application/json", { field: "body" });
+    }
     if (error.status === 400) return new AppError("invalid_param", "body: not valid JSON", { field: "body" });
   }
   return new AppError("server_error", "server error");

@@ -9,7 +9,8 @@ import { upsertProfile } from "../directory/store";
 import type { AppEnv } from "../env";
 import { AppError, invalidParam, unwrap } from "../errors";
 import { CONTENT_MAX, TOKEN_TTL_DEFAULT_SECONDS } from "../limits";
-import { validationHook } from "../validation";
+import { SendMessage as ChatSend } from "../room/protocol";
+import { bodyLimitGuard, validationHook } from "../validation";
 import { adminOnError, done, success } from "./envelope";
 import * as S from "./schemas";
 import { envelope } from "./schemas";
@@ -41,6 +42,7 @@ const UserList = z.object({ list: z.array(z.string()) });
 
 /** The admin sub-app, mounted at /admin. */
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+adminApp.use("*", bodyLimitGuard);
 adminApp.onError(adminOnError);
 adminApp.use("*", adminSignature);
 
@@ -179,7 +181,10 @@ adminApp.openapi(
     const content = payload.searchableContent || payload.content || "";
     if (content.length === 0)
       throw invalidParam("payload.searchableContent", "searchableContent or content is required");
-    if (content.length > CONTENT_MAX) throw invalidParam(field, `at most ${CONTENT_MAX} characters`);
+    // The same content rule as socket and HTTP sends, so every path counts characters alike.
+    if (!ChatSend.shape.content.safeParse(content).success) {
+      throw invalidParam(field, `at most ${CONTENT_MAX} characters`);
+    }
     const contentType = payload.type === 1 ? "text" : `wildfire/${payload.type}`;
     const ack = unwrap(
       await room(c.env, conv.target).send(

@@ -6,7 +6,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { Id, validationHook } from "../validation";
+import { bodyLimitGuard, Id, validationHook } from "../validation";
 import { apiOnError, reply } from "./envelope";
 import { ErrorBody, ok } from "./schemas";
 import { mintToken } from "./tokens";
@@ -18,6 +18,7 @@ const DevTokenBody = z.object({ userId: Id }).openapi("DevToken");
 
 /** Mounted at /dev. */
 export const devApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+devApp.use("*", bodyLimitGuard);
 devApp.onError(apiOnError);
 
 devApp.openapi(

@@ -21,13 +21,14 @@ import { USER_HEADER } from "../room/ChatRoom";
 import { SendMessage } from "../room/protocol";
 import { resolveExpiry } from "../room/restrictions";
 import type { Actor } from "../room/types";
-import { validationHook } from "../validation";
+import { bodyLimitGuard, validationHook } from "../validation";
 import { requireUser } from "./auth";
 import { apiOnError, reply } from "./envelope";
 import * as S from "./schemas";
 
 /** The client API sub-app, mounted at /api. */
 export const apiApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+apiApp.use("*", bodyLimitGuard);
 apiApp.onError(apiOnError);
 apiApp.use("*", requireUser);
 
@@ -123,7 +124,8 @@ for (const path of ["/chatroom", "/chatrooms"]) {
     );
     const data = {
       chatroomId,
-      userChatroomId: await userChatroomId(c.env.DB, body.hostId, chatroomId),
+      // The room exists once the object answered; a D1 outage only delays its index row (null here).
+      userChatroomId: await userChatroomId(c.env.DB, body.hostId, chatroomId).catch(() => null),
       hostId: body.hostId,
       count: info.count,
       isOpen: info.isOpen,

@@ -8,6 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { CLIENT_ERRORS, clientErrorResponse } from "../api/codes";
 import { type Failure, fail, ok, type Result } from "../errors";
 import { type Limits, readLimits } from "../limits";
+import { illFormedTextPath } from "../validation";
 import { RoomCore } from "./core";
 import { RoomIndexer } from "./indexer";
 import * as membership from "./membership";
@@ -198,7 +199,12 @@ export class ChatRoom extends DurableObject<Env> {
       return fail("invalid_param", "frame: not valid JSON");
     }
     const parsed = ClientFrame.safeParse(json);
-    if (parsed.success) return ok(parsed.data);
+    if (parsed.success) {
+      const field = illFormedTextPath(parsed.data);
+      return field === null
+        ? ok(parsed.data)
+        : fail("invalid_param", `${field}: must be well-formed Unicode`, { field });
+    }
     const issue = parsed.error.issues[0];
     const field = issue?.path.join(".") || "type";
     return fail("invalid_param", `${field}: ${issue?.message ?? "invalid frame"}`, { field });

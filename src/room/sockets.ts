@@ -47,6 +47,8 @@ export class SocketHub {
 
   /** Accepts a socket for `userId`; returns true when it is the user's first live socket. */
   accept(socket: WebSocket, identity: SocketIdentity): boolean {
+    // Frames queued before this socket existed belong to the sockets open then, not to it.
+    this.flush();
     // Read the cache before accepting, so a rebuild cannot count the new socket twice.
     const online = this.online();
     this.ctx.acceptWebSocket(socket, [identity.userId]);
