@@ -20,6 +20,8 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 20_000,
+      // Request logs are noise unless a test fails.
+      silent: "passed-only",
     },
   };
 });
