@@ -21,7 +21,7 @@ export default defineConfig(async () => {
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 20_000,
       // Request logs are noise unless a test fails.
-      silent: "passed-only",
+      silent: "passed-only" as const,
     },
   };
 });
