@@ -42,13 +42,15 @@ export class SocketHub {
   private queue: Outgoing[] = [];
   private flushScheduled = false;
   private lastFlushAt = 0;
+  /** Sockets accepted since the last flush, with how many queued frames predate them. */
+  private fresh = new Map<WebSocket, number>();
 
   constructor(private readonly ctx: DurableObjectState) {}
 
   /** Accepts a socket for `userId`; returns true when it is the user's first live socket. */
   accept(socket: WebSocket, identity: SocketIdentity): boolean {
     // Frames queued before this socket existed belong to the sockets open then, not to it.
-    this.flush();
+    this.fresh.set(socket, this.queue.length);
     // Read the cache before accepting, so a rebuild cannot count the new socket twice.
     const online = this.online();
     this.ctx.acceptWebSocket(socket, [identity.userId]);
@@ -156,6 +158,8 @@ export class SocketHub {
     this.flushScheduled = false;
     this.lastFlushAt = Date.now();
     const queue = this.queue;
+    const fresh = this.fresh;
+    this.fresh = new Map();
     if (queue.length === 0) return;
     this.queue = [];
     // Sockets named by a targeted frame get their own list; every other socket gets the same
@@ -164,7 +168,9 @@ export class SocketHub {
     for (const { target } of queue) if (target !== "all") named.add("only" in target ? target.only : target.except);
     const shared = payloadOf(queue.filter((item) => item.target === "all" || "except" in item.target));
     for (const socket of this.ctx.getWebSockets()) {
-      const payload = named.has(socket) ? payloadOf(queue.filter((item) => wants(item.target, socket))) : shared;
+      const from = fresh.get(socket) ?? 0;
+      const own = named.has(socket) || from > 0;
+      const payload = own ? payloadOf(queue.slice(from).filter((item) => wants(item.target, socket))) : shared;
       if (payload === null) continue;
       try {
         socket.send(payload);
