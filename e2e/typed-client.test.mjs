@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
-import { startServer } from "../e2e/harness.mjs";
+import { startServer } from "./harness.mjs";
 import { ApiError, EdgeroomApi, RoomSocket, SocketError } from "../public/client.js";
 
 /** A WebSocket constructor that remembers every socket it made (and the raw text received), so a test can cut one. */
