@@ -195,13 +195,16 @@ function describe(spec, quick) {
   return { ...rest, quick };
 }
 
-/** The hand-written analysis kept between markers in the current RESULTS.md (survives regeneration). */
+/**
+ * The hand-written parts of the current RESULTS.md, kept when it is regenerated: the analysis between
+ * the markers and any sections after the end marker.
+ */
 function readExistingAnalysis() {
   const path = join(BENCH, "RESULTS.md");
   if (!existsSync(path)) return null;
   const text = readFileSync(path, "utf8");
-  const m = text.match(/<!-- analysis:start -->\n([\s\S]*?)<!-- analysis:end -->/);
-  return m ? m[1] : null;
+  const m = text.match(/<!-- analysis:start -->\n([\s\S]*?)<!-- analysis:end -->\n?([\s\S]*)$/);
+  return m ? { analysis: m[1], trailer: m[2] } : null;
 }
 
 main().then(

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
-import { startServer } from "./harness.mjs";
 import { ApiError, EdgeroomApi, RoomSocket, SocketError } from "../public/client.js";
+import { startServer } from "./harness.mjs";
 
 /** A WebSocket constructor that remembers every socket it made (and the raw text received), so a test can cut one. */
 function trackedWebSocket() {

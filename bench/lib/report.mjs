@@ -257,7 +257,10 @@ function referenceRows(scenarios) {
   return rows;
 }
 
-export function renderMarkdown(report, analysis) {
+/** `kept` = { analysis, trailer }: hand-written text carried over from the previous RESULTS.md. */
+export function renderMarkdown(report, kept) {
+  const analysis = kept?.analysis ?? null;
+  const trailer = kept?.trailer?.trim() ? kept.trailer : "";
   const m = report.machine;
   const s = report.scenarios;
   const lines = [
@@ -349,9 +352,8 @@ export function renderMarkdown(report, analysis) {
     "### Analysis",
     "",
     "<!-- analysis:start -->",
-    analysis ?? "(write the analysis here; it is kept when the report is regenerated)\n",
+    (analysis ?? "(write the analysis here; it is kept when the report is regenerated)").replace(/\n+$/, ""),
     "<!-- analysis:end -->",
-    "",
   );
-  return lines.join("\n");
+  return `${lines.join("\n")}\n${trailer}`;
 }
