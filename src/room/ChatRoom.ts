@@ -7,7 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { CLIENT_ERRORS, clientErrorResponse } from "../api/codes";
 import { type Failure, fail, ok, type Result } from "../errors";
-import { type Limits, readLimits } from "../limits";
+import { FRAME_MAX_BYTES, type Limits, readLimits } from "../limits";
 import { illFormedTextPath } from "../validation";
 import { RoomCore } from "./core";
 import { RoomIndexer } from "./indexer";
@@ -189,7 +189,8 @@ export class ChatRoom extends DurableObject<Env> {
 
   private parseFrame(data: string | ArrayBuffer): Result<ClientFrame> {
     if (typeof data !== "string") return fail("invalid_param", "binary frames are not supported: send JSON text");
-    if (data.length > this.frameLimitChars(data)) {
+    // Bytes are counted only when the text could exceed the limit (a UTF-16 unit is ≤ 3 UTF-8 bytes).
+    if (data.length * 3 > FRAME_MAX_BYTES && new TextEncoder().encode(data).length > FRAME_MAX_BYTES) {
       return fail("too_large", "frame: larger than 16 KiB");
     }
     let json: unknown;
@@ -208,13 +209,6 @@ export class ChatRoom extends DurableObject<Env> {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join(".") || "type";
     return fail("invalid_param", `${field}: ${issue?.message ?? "invalid frame"}`, { field });
-  }
-
-  /** Frame size in characters that equals 16 KiB of UTF-8 (only measured exactly when it could exceed). */
-  private frameLimitChars(data: string): number {
-    const limit = 16 * 1024;
-    if (data.length * 3 <= limit) return Number.POSITIVE_INFINITY;
-    return new TextEncoder().encode(data).length > limit ? 0 : Number.POSITIVE_INFINITY;
   }
 
   /** Runs a state change, then pushes its index changes to D1 (retried from the alarm on failure). */

@@ -4,7 +4,7 @@
  */
 import { CLIENT_ERRORS } from "../api/codes";
 import { type Failure, fail, ok, type Result } from "../errors";
-import { ONLINE_LIST_MAX } from "../limits";
+import { HISTORY_DEFAULT, ONLINE_LIST_MAX } from "../limits";
 import { NOT_FOUND, type RoomCore } from "./core";
 import type { Role } from "./permissions";
 import { type ClientFrame, encode, type SendMessage, wireMessage, wireRestriction } from "./protocol";
@@ -152,7 +152,7 @@ export function onFrame(room: RoomCore, socket: WebSocket, userId: string, frame
       reply = ok(undefined);
       break;
     case "history": {
-      const result = history(room, actor, { before: frame.before, limit: frame.limit ?? 50 }, now);
+      const result = history(room, actor, { before: frame.before, limit: frame.limit ?? HISTORY_DEFAULT }, now);
       if (result.ok) room.hub.send(socket, encode({ type: "history", ...result.value }));
       reply = result;
       break;
