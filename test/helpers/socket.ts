@@ -22,8 +22,11 @@ export async function openSocket(roomId: string, userId: string, query = ""): Pr
   const res = await SELF.fetch(`https://edgeroom.test/api/chatrooms/${roomId}/ws?token=${token}${query}`, {
     headers: { Upgrade: "websocket" },
   });
-  const ws = res.webSocket;
-  if (!ws) return res;
+  return res.webSocket ? frameQueue(res.webSocket) : res;
+}
+
+/** Accepts a client socket and queues its frames (batches unpacked) for `next`. */
+export function frameQueue(ws: WebSocket): TestSocket {
   ws.accept();
   const pending: Frame[] = [];
   const waiters: (() => void)[] = [];

@@ -8,7 +8,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { wildfireSign } from "../../src/admin/sign";
 import app from "../../src/index";
 import { tokenFor } from "../helpers/admin";
-import type { Frame, TestSocket } from "../helpers/socket";
+import { frameQueue, type TestSocket } from "../helpers/socket";
 
 const ORIGIN = "https://edgeroom.test";
 
@@ -83,45 +83,7 @@ export async function socket(roomId: string, userId: string, query = ""): Promis
   const res = await call(`/api/chatrooms/${roomId}/ws?token=${await token(userId)}${query}`, {
     headers: { Upgrade: "websocket" },
   });
-  const ws = res.webSocket;
-  if (!ws) return res;
-  ws.accept();
-  const pending: Frame[] = [];
-  const waiters: (() => void)[] = [];
-  const wake = () => {
-    for (const resolve of waiters.splice(0)) resolve();
-  };
-  ws.addEventListener("message", (event) => {
-    const parsed = JSON.parse(String(event.data)) as Frame;
-    pending.push(...(parsed.type === "batch" ? (parsed.frames as Frame[]) : [parsed]));
-    wake();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.addEventListener("close", (event) => {
-      resolve({ code: event.code, reason: event.reason });
-      wake();
-    });
-  });
-  async function next(type?: string, timeoutMs = 3000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = pending.findIndex((frame) => type === undefined || frame.type === type);
-      if (index >= 0) return pending.splice(index, 1)[0] as Frame;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type ?? "frame"} within ${timeoutMs} ms; have ${JSON.stringify(pending)}`);
-      await Promise.race([
-        new Promise<void>((resolve) => waiters.push(resolve)),
-        new Promise((resolve) => setTimeout(resolve, left)),
-      ]);
-    }
-  }
-  return {
-    ws,
-    next,
-    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
-    closed,
-    pending,
-  };
+  return res.webSocket ? frameQueue(res.webSocket) : res;
 }
 
 /** Opens a socket and fails when the upgrade is refused. */
