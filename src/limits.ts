@@ -49,48 +49,67 @@ export const PREVIEW_MAX = 100;
 /** A timed room warns its clients this long before it ends. */
 export const ENDING_NOTICE_MS = 60_000;
 
-/** The tunable limits with their SPEC defaults. */
-export interface Limits {
-  signWindowMs: number;
-  sendRatePerSec: number;
-  sendBurst: number;
-  maxMembers: number;
-  resumeLimit: number;
-  messageRetention: number;
-}
+/**
+ * The tunable limits (SPEC §6, §8): each has a default and a `[vars]` name that overrides it per
+ * deployment (or with `wrangler dev --var NAME:value`). One table, so a new limit is one line.
+ */
+const TUNABLE = {
+  signWindowMs: { name: "SIGN_WINDOW_MS", fallback: 5 * 60_000 },
+  sendRatePerSec: { name: "SEND_RATE_PER_SEC", fallback: 5 },
+  sendBurst: { name: "SEND_BURST", fallback: 10 },
+  maxMembers: { name: "MAX_MEMBERS", fallback: 10_000, integer: true },
+  resumeLimit: { name: "RESUME_LIMIT", fallback: 1000, integer: true },
+  messageRetention: { name: "MESSAGE_RETENTION", fallback: 10_000, integer: true },
+  // §8.1 abuse limits
+  frameRatePerSec: { name: "FRAME_RATE_PER_SEC", fallback: 20 },
+  frameBurst: { name: "FRAME_BURST", fallback: 40 },
+  overBudgetCloseMs: { name: "OVER_BUDGET_CLOSE_MS", fallback: 10_000 },
+  typingIntervalMs: { name: "TYPING_INTERVAL_MS", fallback: 2000 },
+  historyFramesPerSec: { name: "HISTORY_FRAMES_PER_SEC", fallback: 2 },
+  maxSocketsPerUser: { name: "MAX_SOCKETS_PER_USER", fallback: 5, integer: true },
+  connectsPer10s: { name: "CONNECTS_PER_10S", fallback: 10, integer: true },
+  httpRatePerSec: { name: "HTTP_RATE_PER_SEC", fallback: 10 },
+  httpBurst: { name: "HTTP_BURST", fallback: 20 },
+  roomsPerHour: { name: "ROOMS_PER_HOUR", fallback: 60, integer: true },
+  authFailsPerMin: { name: "AUTH_FAILS_PER_MIN", fallback: 60, integer: true },
+  roomSendsPerSec: { name: "ROOM_SENDS_PER_SEC", fallback: 1000 },
+  // §8.3 messaging
+  recallWindowMs: { name: "RECALL_WINDOW_MS", fallback: 120_000 },
+  reactionMaxChars: { name: "REACTION_MAX_CHARS", fallback: 16, integer: true },
+  reactionsPerMessage: { name: "REACTIONS_PER_MESSAGE", fallback: 20, integer: true },
+  mentionsMax: { name: "MENTIONS_MAX", fallback: 20, integer: true },
+  // §8.4 attachments
+  attachmentMaxBytes: { name: "ATTACHMENT_MAX_BYTES", fallback: 10 * 1024 * 1024, integer: true },
+  attachmentBytesPerDay: { name: "ATTACHMENT_BYTES_PER_DAY", fallback: 200 * 1024 * 1024, integer: true },
+  attachmentUrlTtlS: { name: "ATTACHMENT_URL_TTL_S", fallback: 3600, integer: true },
+  // §8.5 live rooms
+  liveShards: { name: "LIVE_SHARDS", fallback: 16, integer: true },
+} as const satisfies Record<string, { name: string; fallback: number; integer?: boolean }>;
 
-export const DEFAULT_LIMITS: Limits = {
-  signWindowMs: 5 * 60_000,
-  sendRatePerSec: 5,
-  sendBurst: 10,
-  maxMembers: 10_000,
-  resumeLimit: 1000,
-  messageRetention: 10_000,
-};
+type Tunable = typeof TUNABLE;
+
+/** The tunable limits, by their names in code. */
+export type Limits = { [K in keyof Tunable]: number };
 
 /** The `[vars]` that tune limits; values arrive as strings. */
-export interface LimitVars {
-  SIGN_WINDOW_MS?: string;
-  SEND_RATE_PER_SEC?: string;
-  SEND_BURST?: string;
-  MAX_MEMBERS?: string;
-  RESUME_LIMIT?: string;
-  MESSAGE_RETENTION?: string;
-}
+export type LimitVars = { [K in keyof Tunable as Tunable[K]["name"]]?: string };
+
+/** The SPEC defaults of every tunable limit. */
+export const DEFAULT_LIMITS = Object.fromEntries(
+  Object.entries(TUNABLE).map(([key, spec]) => [key, spec.fallback]),
+) as Limits;
 
 function positive(raw: string | undefined, fallback: number): number {
   const value = Number(raw);
-  return raw !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+  return raw !== undefined && raw !== "" && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Reads the tunable limits; a missing or unusable var keeps its default. */
 export function readLimits(vars: LimitVars): Limits {
-  return {
-    signWindowMs: positive(vars.SIGN_WINDOW_MS, DEFAULT_LIMITS.signWindowMs),
-    sendRatePerSec: positive(vars.SEND_RATE_PER_SEC, DEFAULT_LIMITS.sendRatePerSec),
-    sendBurst: positive(vars.SEND_BURST, DEFAULT_LIMITS.sendBurst),
-    maxMembers: Math.floor(positive(vars.MAX_MEMBERS, DEFAULT_LIMITS.maxMembers)),
-    resumeLimit: Math.floor(positive(vars.RESUME_LIMIT, DEFAULT_LIMITS.resumeLimit)),
-    messageRetention: Math.floor(positive(vars.MESSAGE_RETENTION, DEFAULT_LIMITS.messageRetention)),
-  };
+  const limits: Record<string, number> = {};
+  for (const [key, spec] of Object.entries(TUNABLE) as [keyof Tunable, Tunable[keyof Tunable]][]) {
+    const value = positive(vars[spec.name], spec.fallback);
+    limits[key] = "integer" in spec && spec.integer ? Math.floor(value) : value;
+  }
+  return limits as Limits;
 }
