@@ -4,24 +4,52 @@ import { defineConfig } from "vitest/config";
 /** Secrets for the pool: fixed test values, never the deployment's. */
 export const TEST_SECRETS = { ADMIN_SECRET: "test-admin-secret", TOKEN_SECRET: "test-token-secret" };
 
+/**
+ * Functional suites run with the abuse limits of SPEC §8.1 raised, so a test that makes many calls as
+ * one user checks behaviour, not the limiter. Files named `*.limits.test.ts` run in a second project
+ * with every limit at its SPEC default: those are the tests that flood a limit.
+ */
+const RAISED_LIMITS = {
+  HTTP_RATE_PER_SEC: "100000",
+  HTTP_BURST: "100000",
+  ROOMS_PER_HOUR: "100000",
+  AUTH_FAILS_PER_MIN: "100000",
+  FRAME_RATE_PER_SEC: "100000",
+  FRAME_BURST: "100000",
+  HISTORY_FRAMES_PER_SEC: "100000",
+  CONNECTS_PER_10S: "100000",
+  MAX_SOCKETS_PER_USER: "1000",
+};
+const LIMIT_TESTS = "test/**/*.limits.test.ts";
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
-  return {
+  const project = (name: string, include: string[], exclude: string[], vars: Record<string, string>) => ({
     plugins: [
       cloudflareTest({
         main: "./src/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { ...TEST_SECRETS, DEV_MODE: "false", SEND_BURST: "10", TEST_MIGRATIONS: migrations },
+          bindings: { ...TEST_SECRETS, DEV_MODE: "false", SEND_BURST: "10", TEST_MIGRATIONS: migrations, ...vars },
         },
       }),
     ],
     test: {
-      include: ["test/**/*.test.ts"],
+      name,
+      include,
+      exclude,
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 20_000,
       // Request logs are noise unless a test fails.
       silent: "passed-only" as const,
+    },
+  });
+  return {
+    test: {
+      projects: [
+        project("functional", ["test/**/*.test.ts"], [LIMIT_TESTS], RAISED_LIMITS),
+        project("limits", [LIMIT_TESTS], [], {}),
+      ],
     },
   };
 });
