@@ -15,6 +15,7 @@ import * as membership from "./membership";
 import * as messaging from "./messaging";
 import * as moderation from "./moderation";
 import { ClientFrame, encode, PING, PONG, type SendMessage } from "./protocol";
+import * as sessions from "./sessions";
 import { CLOSE_REMOVED, SocketHub } from "./sockets";
 import { RoomStore } from "./store";
 import type { Actor, AdminRoomInput, CreateRoomInput, SettingsPatch } from "./types";
@@ -41,84 +42,84 @@ export class ChatRoom extends DurableObject<Env> {
     this.room = new RoomCore(this.store, this.hub, this.indexer, this.limits, ctx.storage);
     // Pings are answered by the runtime without waking a hibernated object (SPEC §4).
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
-    void ctx.blockConcurrencyWhile(async () => {
-      this.store.migrate();
-      await this.room.load(Date.now());
-    });
+    // A room that was never created stays without tables: probes of unknown ids store nothing.
+    void ctx.blockConcurrencyWhile(() => this.room.load(Date.now()));
   }
 
   // ── RPC: admin and client API ────────────────────────────────────────
 
   /** Admin create-or-update (Wildfire chatroom/create). */
   async adminUpsert(chatroomId: string, input: AdminRoomInput) {
-    return this.mutate((now) => membership.adminUpsert(this.room, chatroomId, input, now));
+    return this.runAndIndex((now) => membership.adminUpsert(this.room, chatroomId, input, now));
   }
 
   /** FlameTalk create: a new room with host and members. */
   async create(input: CreateRoomInput) {
-    return this.mutate((now) => membership.create(this.room, input, now));
+    return this.runAndIndex((now) => membership.create(this.room, input, now));
   }
 
   /** Room info for the admin (actor admin) or a user. */
   async info(actor: Actor) {
-    return this.read((now) => membership.info(this.room, actor, now));
+    return this.run((now) => membership.info(this.room, actor, now));
   }
 
   /** Ends the room (admin del); unknown rooms succeed without writing anything. */
   async end() {
-    return this.mutate((now) => this.room.end("deleted", now));
+    return this.runAndIndex((now) => this.room.end("deleted", now));
   }
 
   async setRestriction(actor: Actor, userId: string, status: 0 | 1 | 2, expiresAt: number, reason: string | null) {
-    return this.mutate((now) => moderation.setRestriction(this.room, actor, userId, status, expiresAt, reason, now));
+    return this.runAndIndex((now) =>
+      moderation.setRestriction(this.room, actor, userId, status, expiresAt, reason, now),
+    );
   }
 
   async restrictions() {
-    return this.read((now) => moderation.restrictions(this.room, now));
+    return this.run((now) => moderation.restrictions(this.room, now));
   }
 
   async setManager(actor: Actor, userId: string, on: boolean) {
-    return this.mutate((now) => moderation.setManager(this.room, actor, userId, on, now));
+    return this.runAndIndex((now) => moderation.setManager(this.room, actor, userId, on, now));
   }
 
   async managers() {
-    return this.read(() => moderation.managers(this.room));
+    return this.run(() => moderation.managers(this.room));
   }
 
   async members(offset: number, limit: number) {
-    return this.read(() => membership.members(this.room, offset, limit));
+    return this.run(() => membership.members(this.room, offset, limit));
   }
 
   async join(userId: string, face: { imageUrl: string | null; openProfileId: number | null }) {
-    return this.mutate((now) => membership.join(this.room, userId, face, now));
+    return this.runAndIndex((now) => membership.join(this.room, userId, face, now));
   }
 
   async leave(userId: string) {
-    return this.mutate((now) => membership.leave(this.room, userId, now));
+    return this.runAndIndex((now) => membership.leave(this.room, userId, now));
   }
 
   async invite(actor: Actor, users: { userId: string; imageUrl: string | null }[]) {
-    return this.mutate((now) => membership.invite(this.room, actor, users, now));
+    return this.runAndIndex((now) => membership.invite(this.room, actor, users, now));
   }
 
   async kick(actor: Actor, userId: string) {
-    return this.mutate((now) => membership.kick(this.room, actor, userId, now));
+    return this.runAndIndex((now) => membership.kick(this.room, actor, userId, now));
   }
 
   async updateSettings(actor: Actor, patch: SettingsPatch) {
-    return this.mutate((now) => moderation.updateSettings(this.room, actor, patch, now));
+    return this.runAndIndex((now) => moderation.updateSettings(this.room, actor, patch, now));
   }
 
   async history(actor: Actor, query: { before?: number; after?: number; limit: number }) {
-    return this.read((now) => messaging.history(this.room, actor, query, now));
+    return this.run((now) => messaging.history(this.room, actor, query, now));
   }
 
   async send(senderId: string, message: SendMessage, options: { admin: boolean }) {
-    return this.read((now) => messaging.send(this.room, senderId, message, options.admin, now));
+    return this.run((now) => messaging.send(this.room, senderId, message, options.admin, now));
   }
 
   async markRead(userId: string, seq: number) {
-    return this.read((now) => messaging.markRead(this.room, userId, seq, now));
+    return this.run((now) => messaging.markRead(this.room, userId, seq, now));
   }
 
   // ── WebSocket entry points ───────────────────────────────────────────
@@ -133,12 +134,13 @@ export class ChatRoom extends DurableObject<Env> {
     if (since !== null && !(Number.isSafeInteger(since) && since >= 0)) {
       return clientErrorResponse("invalid_param", "since: must be a non-negative integer seq");
     }
-    const now = Date.now();
-    this.room.catchUp(now);
-    const refusal = this.room.connectRefusal(userId, now);
-    if (refusal) return clientErrorResponse(refusal.kind, refusal.message);
+    const refused = this.run((now) => {
+      const refusal = this.room.connectRefusal(userId, now);
+      return refusal ?? ok(now);
+    });
+    if (!refused.ok) return clientErrorResponse(refused.kind, refused.message);
     const pair = new WebSocketPair();
-    messaging.connect(this.room, pair[1], userId, since, now);
+    this.run((now) => ok(sessions.connect(this.room, pair[1], userId, since, now)));
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -150,16 +152,15 @@ export class ChatRoom extends DurableObject<Env> {
       this.hub.send(socket, encode({ type: "error", code: CLIENT_ERRORS[frame.kind].code, message: frame.message }));
       return;
     }
-    const now = Date.now();
-    this.room.catchUp(now);
-    // A removed member's frames arrive only in the instant before its close lands.
-    if (this.room.roleOf(identity.userId) === "none") {
-      return this.hub.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
-    }
-    try {
-      messaging.onFrame(this.room, socket, identity.userId, frame.value, now);
-    } catch (error) {
-      this.logError(error);
+    const handled = this.run((now) => {
+      // A removed member's frames arrive only in the instant before its close lands.
+      if (this.room.roleOf(identity.userId) === "none") {
+        this.hub.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
+      } else sessions.onFrame(this.room, socket, identity.userId, frame.value, now);
+      return ok(undefined);
+    });
+    // An internal error answers the frame; the connection stays (SPEC §4).
+    if (!handled.ok) {
       this.hub.send(
         socket,
         encode({ type: "error", code: CLIENT_ERRORS.server_error.code, message: "internal error" }),
@@ -168,7 +169,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
-    messaging.disconnect(this.room, socket);
+    this.run(() => ok(sessions.disconnect(this.room, socket)));
     try {
       // Always answer the close so the client's handshake completes (see TOOLCHAIN pitfalls).
       socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
@@ -178,7 +179,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketError(socket: WebSocket): Promise<void> {
-    messaging.disconnect(this.room, socket);
+    this.run(() => ok(sessions.disconnect(this.room, socket)));
   }
 
   override async alarm(): Promise<void> {
@@ -211,24 +212,39 @@ export class ChatRoom extends DurableObject<Env> {
     return fail("invalid_param", `${field}: ${issue?.message ?? "invalid frame"}`, { field });
   }
 
-  /** Runs a state change, then pushes its index changes to D1 (retried from the alarm on failure). */
-  private async mutate<T>(command: (now: number) => Result<T>): Promise<Result<T>> {
-    const result = this.read(command);
-    await this.indexer.flushSoon();
+  /**
+   * Runs a command and answers once it has pushed its directory changes to D1 (or failed to: the
+   * alarm retries), so a caller that reads the directory next sees them (e.g. create → userChatroomId).
+   * A refused command wrote nothing and pushes nothing.
+   */
+  private async runAndIndex<T>(command: (now: number) => Result<T>): Promise<Result<T>> {
+    const result = this.run(command);
+    if (result.ok) await this.indexer.flushSoon();
     return result;
   }
 
-  /** Runs a command after time-based catch-up; unexpected errors become a logged server_error. */
-  private read<T>(command: (now: number) => Result<T>): Result<T> {
+  /**
+   * Runs a command between the room's time rules: catch-up before it, the alarm re-planned after it.
+   * Unexpected errors become a logged server_error result, never an exception across RPC.
+   */
+  private run<T>(command: (now: number) => Result<T>): Result<T> {
     const now = Date.now();
     try {
       this.room.catchUp(now);
-      const result = command(now);
-      this.room.afterCommand(now);
-      return result;
+      return command(now);
     } catch (error) {
       this.logError(error);
       return fail("server_error", "internal error") satisfies Failure;
+    } finally {
+      this.settle();
+    }
+  }
+
+  private settle(): void {
+    try {
+      this.room.settle(Date.now());
+    } catch (error) {
+      this.logError(error);
     }
   }
 

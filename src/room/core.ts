@@ -1,137 +1,180 @@
 /**
  * @module core
- * The state of one room object: caches over its store, the time rules (catch-up and the one alarm),
- * index bookkeeping (outbox and coalesced activity), who is asking, and the shared writes (end, removal).
+ * The state of one room object and the rules every command shares. RoomCore is the only owner of the
+ * cached state (the room's record, the last seq, the next restriction expiry, the armed alarm); a
+ * command changes it only through {@link RoomCore.write}, whose {@link Transaction} is committed in one
+ * SQLite transaction together with the directory changes it records. Time rules run in
+ * {@link RoomCore.catchUp} before every entry point and the alarm is re-planned in
+ * {@link RoomCore.settle} after it, so commands never have to remember either.
  */
 import { type Failure, fail, ok, type Result } from "../errors";
-import { type Limits, PREVIEW_MAX, THUMBNAILS_MAX } from "../limits";
+import { type Limits, PREVIEW_MAX } from "../limits";
+import { alarmAction, nextAlarm } from "./alarm";
+import { describeRoom, indexRow } from "./describe";
 import type { RoomIndexer } from "./indexer";
-import { dueTransition, earliest, endAt, nextHost, nextScheduleDeadline, thumbnailsFor } from "./lifecycle";
-import { ACTIVITY_FLUSH_MS, type IndexChange, type RoomIndexRow, retryDelayMs } from "./outbox";
+import { dueTransition, endAt, nextHost, nextScheduleDeadline } from "./lifecycle";
+import { type IndexChange, retryDelayMs } from "./outbox";
 import type { ActorRole } from "./permissions";
-import { encode, wireRestriction } from "./protocol";
-import { activeOrNull, type Restriction } from "./restrictions";
+import { encode } from "./protocol";
+import { activeOrNull, isBanned, type Restriction } from "./restrictions";
 import { CLOSE_ROOM_ENDED, type SocketHub } from "./sockets";
-import type { MemberRow, RoomMeta, RoomStore } from "./store";
-
+import type { RoomMeta, RoomStore } from "./store";
+import { Transaction } from "./transaction";
 import type { Actor, RoomInfo } from "./types";
 
 /** The message of every not_found failure for a room that does not exist. */
 export const NOT_FOUND = "chatroom does not exist";
 
+/** Why a room ended. */
+export type EndReason = "deleted" | "timeUp" | "empty";
+
 /** The state, caches and shared rules of one room object; commands live in membership, moderation and messaging. */
 export class RoomCore {
-  meta: RoomMeta | null = null;
-  lastSeq = 0;
-  restrictionExpiry: number | null = null;
-  alarmAt: number | null = null;
-  activityDueAt: number | null = null;
-  outboxDirty = false;
-  deadline: number | null = null;
+  #meta: RoomMeta | null = null;
+  #lastSeq = 0;
+  #restrictionExpiry: number | null = null;
+  #alarmAt: number | null = null;
 
   constructor(
-    readonly store: RoomStore,
+    /** The room's rows. Cached state (record, messages, restrictions, outbox) changes only through write(). */
+    readonly rows: RoomStore,
     readonly hub: SocketHub,
     readonly indexer: RoomIndexer,
     readonly limits: Limits,
-    readonly storage: DurableObjectStorage,
-  ) {
-    indexer.bind({
-      chatroomId: () => this.meta?.chatroomId ?? null,
-      activity: () => this.pendingActivity(),
-      onFlushed: (seq) => this.onFlushed(seq),
-      onFlushFailed: () => this.onFlushFailed(Date.now()),
-    });
+    private readonly storage: DurableObjectStorage,
+  ) {}
+
+  /** Fills the caches from storage (object start). A room that was never created has no tables to read. */
+  async load(now: number): Promise<void> {
+    this.#alarmAt = await this.storage.getAlarm();
+    if (!this.rows.exists()) return;
+    this.rows.upgrade();
+    this.#meta = this.rows.meta.get();
+    this.#lastSeq = this.rows.messages.lastSeq();
+    this.#restrictionExpiry = this.rows.restrictions.nextExpiry();
+    const unindexed =
+      this.#meta !== null && (this.#lastSeq > this.#meta.indexedSeq || this.rows.members.unindexedReads().length > 0);
+    this.indexer.bind(this.indexSource(), { dirty: this.rows.outbox.hasPending(), unindexed }, now);
   }
 
-  /** Fills the caches from storage (object start). */
-  async load(now: number): Promise<void> {
-    this.meta = this.store.meta();
-    this.lastSeq = this.store.lastSeq();
-    this.restrictionExpiry = this.store.nextRestrictionExpiry();
-    this.outboxDirty = this.store.hasPendingChanges();
-    this.alarmAt = await this.storage.getAlarm();
-    const unindexed =
-      this.meta !== null && (this.lastSeq > this.meta.indexedSeq || this.store.unindexedReads().length > 0);
-    this.activityDueAt = unindexed ? now : null;
-    this.deadline = this.computeDeadline();
+  /** The room's record, or null when this object holds no room. */
+  get meta(): Readonly<RoomMeta> | null {
+    return this.#meta;
+  }
+
+  /** The seq of the newest message (0 in a new room). */
+  get lastSeq(): number {
+    return this.#lastSeq;
   }
 
   id(): string | null {
-    return this.meta?.chatroomId ?? null;
+    return this.#meta?.chatroomId ?? null;
   }
+
+  // ── writing ──────────────────────────────────────────────────────────
+
+  /**
+   * Runs one state change: `change` writes through the transaction handle; its rows and recorded
+   * directory changes commit together or not at all, and the caches move only after the commit.
+   */
+  write<T>(now: number, change: (tx: Transaction) => T): T {
+    if (!this.#meta) this.rows.create();
+    const tx = new Transaction(this.rows, this.#meta, this.#lastSeq, now);
+    const result = this.rows.transaction(() => {
+      const value = change(tx);
+      this.rows.outbox.enqueue(tx.changes);
+      return value;
+    });
+    const created = this.#meta === null && tx.meta !== null;
+    this.#meta = tx.meta;
+    this.#lastSeq = tx.lastSeq;
+    if (tx.restrictionsChanged) this.#restrictionExpiry = this.rows.restrictions.nextExpiry();
+    if (created) this.indexer.bind(this.indexSource(), { dirty: true, unindexed: false }, now);
+    if (tx.changes.length > 0) this.indexer.markDirty();
+    return result;
+  }
+
+  /** The room's row in the directory, as a change to record. */
+  roomChange(tx: Transaction): IndexChange {
+    return { op: "room", room: indexRow(this.rows, tx.meta as RoomMeta) };
+  }
+
+  /** A member's directory row (with their current role), as a change to record. */
+  memberChange(tx: Transaction, userId: string, joinedAt: number): IndexChange {
+    const meta = tx.meta as RoomMeta;
+    return { op: "member", chatroomId: meta.chatroomId, userId, role: this.roleIn(meta, userId), joinedAt };
+  }
+
+  // ── time ─────────────────────────────────────────────────────────────
 
   /** Applies every time-based rule due at `now` (schedule and expiries) before anything else runs. */
   catchUp(now: number): void {
-    if (this.deadline === null || now < this.deadline) return;
-    for (let step = 0; step < 3 && this.meta; step++) {
-      const transition = dueTransition(this.meta, now);
+    for (let step = 0; step < 3 && this.#meta; step++) {
+      const transition = dueTransition(this.#meta, now);
       if (transition === null) break;
       if (transition === "end") this.end("timeUp", now);
       else if (transition === "ending") {
-        this.saveMeta({ endingNotified: true }, now);
-        this.hub.broadcast(encode({ type: "room", event: "ending", reason: "timeUp", endsAt: endAt(this.meta) }));
+        this.write(now, (tx) => tx.saveMeta({ endingNotified: true }));
+        this.hub.broadcast(encode({ type: "room", event: "ending", reason: "timeUp", endsAt: endAt(this.#meta) }));
       } else {
-        const startedAt = this.meta.startAt ?? now;
-        this.commit(() => {
-          this.saveMeta({ state: 0, startedAt }, now);
-          return [this.roomChange()];
+        const startedAt = this.#meta.startAt ?? now;
+        this.write(now, (tx) => {
+          tx.saveMeta({ state: 0, startedAt });
+          tx.index(this.roomChange(tx));
         });
         this.hub.broadcast(encode({ type: "room", event: "started", startedAt }));
       }
     }
-    const expired = this.store.expiredRestrictions(now);
-    if (expired.length > 0) {
-      this.store.transaction(() => {
-        for (const restriction of expired) this.store.clearRestriction(restriction.userId);
+    if (this.#restrictionExpiry !== null && this.#restrictionExpiry <= now) {
+      const expired = this.rows.restrictions.expired(now);
+      this.write(now, (tx) => {
+        for (const restriction of expired) tx.lift(restriction.userId);
       });
       for (const restriction of expired) this.announceLift(restriction);
-      this.restrictionExpiry = this.store.nextRestrictionExpiry();
     }
-    this.deadline = this.computeDeadline();
   }
 
-  /** After each command: set the one alarm to the earliest deadline (only when it changes). */
-  afterCommand(now: number): void {
-    this.deadline = this.computeDeadline();
-    const retry = this.outboxDirty ? (this.meta?.outboxRetryAt ?? now + 1) : null;
-    const next = earliest(this.deadline, retry, this.activityDueAt);
-    if (next === this.alarmAt) return;
-    if (next === null) {
-      if (this.alarmAt !== null) void this.storage.deleteAlarm();
-    } else if (this.alarmAt === null || next < this.alarmAt || this.alarmAt <= now) {
-      void this.storage.setAlarm(next);
-    } else return;
-    this.alarmAt = next;
+  /** After every entry point: apply what became due, then arm the one alarm for the earliest deadline. */
+  settle(now: number): void {
+    this.catchUp(now);
+    const next = nextAlarm({
+      schedule: this.#meta ? nextScheduleDeadline(this.#meta) : null,
+      restrictions: this.#restrictionExpiry,
+      index: this.indexer.nextDeadline(now),
+    });
+    const action = alarmAction(this.#alarmAt, next, now);
+    if (action.op === "set") void this.storage.setAlarm(action.at);
+    if (action.op === "delete") void this.storage.deleteAlarm();
+    if (action.op !== "keep") this.#alarmAt = action.op === "set" ? action.at : null;
   }
 
   /** The alarm: catch up, push the index, prune old messages, re-arm. */
   async onAlarm(now: number): Promise<void> {
-    this.alarmAt = null;
+    this.#alarmAt = null;
     this.catchUp(now);
-    this.activityDueAt = null;
-    await this.indexer.flushSoon();
-    if (this.lastSeq > this.limits.messageRetention) this.store.pruneMessages(this.limits.messageRetention);
-    this.afterCommand(Date.now());
+    await this.indexer.flushDue();
+    if (this.#lastSeq > this.limits.messageRetention) this.rows.messages.prune(this.limits.messageRetention);
+    this.settle(Date.now());
   }
 
-  private computeDeadline(): number | null {
-    return earliest(this.restrictionExpiry, this.meta ? nextScheduleDeadline(this.meta) : null);
-  }
-
-  /** Writes a state change and its index changes in one transaction. */
-  commit(write: () => IndexChange[]): void {
-    this.store.transaction(() => this.store.enqueue(write()));
-    this.outboxDirty = true;
+  private indexSource() {
+    return {
+      chatroomId: () => this.#meta?.chatroomId ?? null,
+      activity: () => this.pendingActivity(),
+      retryAt: () => this.#meta?.outboxRetryAt ?? null,
+      onFlushed: (seq: number | null) => this.onFlushed(seq),
+      onFlushFailed: () => this.onFlushFailed(Date.now()),
+    };
   }
 
   private pendingActivity(): (IndexChange & { op: "activity" }) | null {
-    if (!this.meta || this.lastSeq <= this.meta.indexedSeq) return null;
-    const last = this.store.message(this.lastSeq);
+    const meta = this.#meta;
+    if (!meta || this.#lastSeq <= meta.indexedSeq) return null;
+    const last = this.rows.messages.get(this.#lastSeq);
     if (!last) return null;
     return {
       op: "activity",
-      chatroomId: this.meta.chatroomId,
+      chatroomId: meta.chatroomId,
       lastSeq: last.seq,
       preview: last.content.slice(0, PREVIEW_MAX),
       senderId: last.senderId,
@@ -140,145 +183,87 @@ export class RoomCore {
   }
 
   private onFlushed(activitySeq: number | null): void {
-    if (!this.meta) return;
-    this.outboxDirty = this.store.hasPendingChanges();
-    const indexedSeq = Math.max(this.meta.indexedSeq, activitySeq ?? 0);
-    if (this.meta.outboxFailures === 0 && indexedSeq === this.meta.indexedSeq) return;
-    this.meta = { ...this.meta, indexedSeq, outboxFailures: 0, outboxRetryAt: null };
-    this.store.saveMeta(this.meta);
+    const meta = this.#meta;
+    if (!meta) return;
+    const indexedSeq = Math.max(meta.indexedSeq, activitySeq ?? 0);
+    if (meta.outboxFailures === 0 && indexedSeq === meta.indexedSeq) return;
+    this.write(Date.now(), (tx) =>
+      tx.saveMeta({ indexedSeq, outboxFailures: 0, outboxRetryAt: null }, { touch: false }),
+    );
   }
 
   private onFlushFailed(now: number): void {
-    if (!this.meta) return;
-    const failures = this.meta.outboxFailures + 1;
-    this.meta = { ...this.meta, outboxFailures: failures, outboxRetryAt: now + retryDelayMs(failures) };
-    this.store.saveMeta(this.meta);
-    this.outboxDirty = true;
-    this.afterCommand(now);
+    const meta = this.#meta;
+    if (!meta) return;
+    const failures = meta.outboxFailures + 1;
+    this.write(now, (tx) =>
+      tx.saveMeta(
+        { outboxFailures: failures, outboxRetryAt: now + retryDelayMs(failures, Math.random()) },
+        { touch: false },
+      ),
+    );
+    this.settle(now);
   }
 
-  markActivity(now: number): void {
-    this.activityDueAt ??= now + ACTIVITY_FLUSH_MS;
-  }
-
-  saveMeta(patch: Partial<RoomMeta>, now: number): void {
-    if (!this.meta) return;
-    this.meta = { ...this.meta, ...patch, updatedAt: now };
-    this.store.saveMeta(this.meta);
-  }
-
-  roomChange(): IndexChange {
-    return { op: "room", room: this.indexRow() };
-  }
-
-  private indexRow(): RoomIndexRow {
-    const meta = this.meta as RoomMeta;
-    return {
-      chatroomId: meta.chatroomId,
-      title: meta.title,
-      isOpen: meta.isOpen,
-      state: meta.state,
-      hostId: meta.hostId,
-      memberCount: this.store.memberCount(),
-      thumbnails: this.thumbnails(),
-      startAt: meta.startAt,
-      durationMinutes: meta.durationMinutes,
-      startedAt: meta.startedAt,
-      createdAt: meta.createdAt,
-      updatedAt: meta.updatedAt,
-    };
-  }
-
-  private thumbnails(): string[] {
-    const meta = this.meta as RoomMeta;
-    if (meta.thumbnail) return [meta.thumbnail];
-    const candidates = this.store.membersWithImages(THUMBNAILS_MAX + 1).map((member) => ({
-      userId: member.userId,
-      order: member.order,
-      isManager: false,
-      imageUrl: member.imageUrl,
-    }));
-    return thumbnailsFor(null, meta.hostId, candidates, THUMBNAILS_MAX);
-  }
-
-  memberChange(userId: string, joinedAt: number): IndexChange {
-    return {
-      op: "member",
-      chatroomId: (this.meta as RoomMeta).chatroomId,
-      userId,
-      role: this.roleOf(userId),
-      joinedAt,
-    };
-  }
+  // ── who is asking ────────────────────────────────────────────────────
 
   /** A user's role in the room (`none` when not a member). */
   roleOf(userId: string): ActorRole {
-    if (!this.meta || !this.store.member(userId)) return "none";
-    if (this.meta.hostId === userId) return "host";
-    return this.store.isManager(userId) ? "manager" : "member";
+    return this.#meta ? this.roleIn(this.#meta, userId) : "none";
   }
 
-  activeRestriction(userId: string, now: number): Restriction | null {
-    return activeOrNull(this.store.restriction(userId), now);
+  private roleIn(meta: Readonly<RoomMeta>, userId: string): ActorRole {
+    if (!this.rows.members.get(userId)) return "none";
+    if (meta.hostId === userId) return "host";
+    return this.rows.members.isManager(userId) ? "manager" : "member";
+  }
+
+  /** The user's restriction while it is active at `now`, else null. */
+  restrictionOf(userId: string, now: number): Restriction | null {
+    return activeOrNull(this.rows.restrictions.get(userId), now);
   }
 
   /**
    * Checks that a user may use the room at all: it exists, they are not banned, and they are a member
    * (or, with `openToAll`, the room is open). Returns their role or the failure.
    */
-  gate(actor: Actor, now: number, openToAll = false): Failure | { role: ActorRole; meta: RoomMeta } {
-    const meta = this.meta;
+  gate(actor: Actor, now: number, openToAll = false): Failure | { role: ActorRole; meta: Readonly<RoomMeta> } {
+    const meta = this.#meta;
     if (!meta) return fail("not_found", NOT_FOUND);
     if (actor.kind === "admin") return { role: "host", meta };
-    if (this.activeRestriction(actor.userId, now)?.status === 2) return fail("banned", "you are banned from this room");
-    const role = this.roleOf(actor.userId);
+    if (isBanned(this.rows.restrictions.get(actor.userId), now)) return fail("banned", "you are banned from this room");
+    const role = this.roleIn(meta, actor.userId);
     if (role === "none" && !(openToAll && meta.isOpen)) return fail("not_in_room", "you are not a member of this room");
     return { role, meta };
   }
 
   /** Why a user may not open a socket now, or null when they may (SPEC §4). */
   connectRefusal(userId: string, now: number): Failure | null {
-    if (this.meta?.state === 2) return fail("conflict", "the room has ended");
+    if (this.#meta?.state === 2) return fail("conflict", "the room has ended");
     const gate = this.gate({ kind: "user", userId }, now);
     return "ok" in gate ? gate : null;
   }
 
+  /** Room info as `userId` sees it (null for the admin). */
   describe(userId: string | null, now: number): RoomInfo {
-    const meta = this.meta as RoomMeta;
-    const role = userId ? this.roleOf(userId) : "none";
-    return {
-      chatroomId: meta.chatroomId,
-      title: meta.title,
-      desc: meta.desc,
-      portrait: meta.portrait,
-      extra: meta.extra,
-      thumbnail: meta.thumbnail,
-      thumbnails: this.thumbnails(),
-      isOpen: meta.isOpen,
-      state: meta.state,
-      hostId: meta.hostId,
-      count: this.store.memberCount(),
-      muteAll: meta.muteAll,
-      slowModeSeconds: meta.slowModeSeconds,
-      startAt: meta.startAt,
-      durationMinutes: meta.durationMinutes,
-      startedAt: meta.startedAt,
-      endAt: endAt(meta),
-      lastSeq: this.lastSeq,
-      createdAt: meta.createdAt,
-      updatedAt: meta.updatedAt,
-      role: role === "none" ? null : role,
-      restriction: wireRestriction(userId ? this.activeRestriction(userId, now) : null),
-    };
+    const meta = this.#meta as RoomMeta;
+    const role = userId ? this.roleIn(meta, userId) : "none";
+    return describeRoom(this.rows, meta, {
+      lastSeq: this.#lastSeq,
+      role,
+      restriction: userId ? this.restrictionOf(userId, now) : null,
+    });
   }
 
+  // ── shared writes ────────────────────────────────────────────────────
+
   /** Ends the room: state 2, members out of the index, every socket closed with 4004. */
-  end(reason: "deleted" | "timeUp" | "empty", now: number): Result<void> {
-    if (!this.meta || this.meta.state === 2) return ok(undefined);
-    this.commit(() => {
-      this.saveMeta({ state: 2, endingNotified: true }, now);
-      this.store.removeAllMembers();
-      return [{ op: "clearMembers", chatroomId: (this.meta as RoomMeta).chatroomId }, this.roomChange()];
+  end(reason: EndReason, now: number): Result<void> {
+    if (!this.#meta || this.#meta.state === 2) return ok(undefined);
+    this.write(now, (tx) => {
+      tx.saveMeta({ state: 2, endingNotified: true });
+      this.rows.members.removeAll();
+      tx.index({ op: "clearMembers", chatroomId: (tx.meta as RoomMeta).chatroomId }, this.roomChange(tx));
     });
     this.hub.broadcast(encode({ type: "room", event: "ending", reason }));
     this.hub.broadcast(encode({ type: "room", event: "ended", reason }));
@@ -286,34 +271,43 @@ export class RoomCore {
     return ok(undefined);
   }
 
+  /** Tells everyone a restriction no longer applies. */
   announceLift(restriction: Restriction): void {
     const event = restriction.status === 1 ? "unmuted" : "unbanned";
     this.hub.broadcast(encode({ type: "moderation", event, userId: restriction.userId }));
   }
 
-  /** Removes a member inside a transaction; hands the host role on; returns the index changes. */
-  removeMember(userId: string, why: "left" | "kicked" | "banned", now: number): IndexChange[] {
-    const meta = this.meta as RoomMeta;
-    this.store.removeMember(userId);
-    if (why !== "left") this.store.setManager(userId, false, now);
-    const changes: IndexChange[] = [{ op: "unmember", chatroomId: meta.chatroomId, userId }];
+  /**
+   * Removes a member inside a write (a kicked or banned manager loses the designation); hands the
+   * host role on when the host goes. Returns the new host, to announce after the commit.
+   */
+  removeMember(tx: Transaction, userId: string, why: "left" | "removed"): string | null {
+    const meta = tx.meta as RoomMeta;
+    this.rows.members.remove(userId);
+    if (why === "removed") this.rows.members.setManager(userId, false, tx.now);
+    tx.index({ op: "unmember", chatroomId: meta.chatroomId, userId });
     if (meta.hostId === userId) {
-      const managers = new Set(this.store.managers());
-      const remaining = this.store.members().map((member: MemberRow) => ({
-        userId: member.userId,
-        order: member.order,
-        isManager: managers.has(member.userId),
-        imageUrl: member.imageUrl,
-      }));
-      const heir = nextHost(remaining);
-      this.saveMeta({ hostId: heir }, now);
-      const heirRow = heir ? this.store.member(heir) : null;
-      if (heir && heirRow) {
-        changes.push(this.memberChange(heir, heirRow.joinedAt));
-        this.hub.broadcast(encode({ type: "member", event: "role", userId: heir, role: "host" }));
-      }
+      const managers = new Set(this.rows.members.managers());
+      const heir = nextHost(
+        this.rows.members.list().map((member) => ({
+          userId: member.userId,
+          order: member.order,
+          isManager: managers.has(member.userId),
+          imageUrl: member.imageUrl,
+        })),
+      );
+      tx.saveMeta({ hostId: heir });
+      const heirRow = heir ? this.rows.members.get(heir) : null;
+      if (heir && heirRow) tx.index(this.memberChange(tx, heir, heirRow.joinedAt));
+      tx.index(this.roomChange(tx));
+      return heir;
     }
-    changes.push(this.roomChange());
-    return changes;
+    tx.index(this.roomChange(tx));
+    return null;
+  }
+
+  /** Tells everyone who the new host is (after a removal handed the role on). */
+  announceHost(heir: string | null): void {
+    if (heir) this.hub.broadcast(encode({ type: "member", event: "role", userId: heir, role: "host" }));
   }
 }

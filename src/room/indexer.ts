@@ -5,7 +5,8 @@
  * never overtake each other; a failed flush is retried from the alarm with backoff.
  */
 import { applyIndexChanges } from "../directory/store";
-import type { IndexChange } from "./outbox";
+import { earliest } from "./lifecycle";
+import { ACTIVITY_FLUSH_MS, type IndexChange } from "./outbox";
 import type { RoomStore } from "./store";
 
 /** How many outbox rows go in one D1 batch. */
@@ -16,6 +17,8 @@ export interface IndexSource {
   chatroomId(): string | null;
   /** The coalesced activity change when chat moved past what the index has, else null. */
   activity(): (IndexChange & { op: "activity" }) | null;
+  /** When the next attempt after a failure is due (persisted with the room), or null. */
+  retryAt(): number | null;
   onFlushed(activitySeq: number | null): void;
   onFlushFailed(): void;
 }
@@ -25,15 +28,43 @@ export class RoomIndexer {
   private inFlight: Promise<void> | null = null;
   private again = false;
   private source: IndexSource | null = null;
+  /** The outbox has rows that D1 has not accepted yet. */
+  private dirty = false;
+  /** When coalesced activity and read markers must be pushed, or null when none are waiting. */
+  private activityDueAt: number | null = null;
 
   constructor(
     private readonly db: D1Database,
     private readonly store: RoomStore,
   ) {}
 
-  /** Connects the room that supplies derived changes (set once at start). */
-  bind(source: IndexSource): void {
+  /** Connects the room that supplies derived changes; `unindexed` is whether it starts with work to push. */
+  bind(source: IndexSource, state: { dirty: boolean; unindexed: boolean }, now: number): void {
     this.source = source;
+    this.dirty = state.dirty;
+    this.activityDueAt = state.unindexed ? now : null;
+  }
+
+  /** Notes that the outbox received rows (a committed write). */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  /** Notes chat activity or a read marker; they reach D1 at most once per ACTIVITY_FLUSH_MS. */
+  markActivity(now: number): void {
+    this.activityDueAt ??= now + ACTIVITY_FLUSH_MS;
+  }
+
+  /** The indexer's next deadline for the room's alarm. */
+  nextDeadline(now: number): number | null {
+    const retry = this.dirty ? (this.source?.retryAt() ?? now + 1) : null;
+    return earliest(retry, this.activityDueAt);
+  }
+
+  /** The alarm fired: whatever was due goes out now. */
+  flushDue(): Promise<void> {
+    this.activityDueAt = null;
+    return this.flushSoon();
   }
 
   /** Flushes now, or joins the running flush and makes it go round once more. */
@@ -61,26 +92,31 @@ export class RoomIndexer {
     const source = this.source;
     const chatroomId = source?.chatroomId();
     if (!source || !chatroomId) return "done";
-    const pending = this.store.pendingChanges(FLUSH_CHUNK);
+    const pending = this.store.outbox.pending(FLUSH_CHUNK);
     const activity = source.activity();
-    const reads = this.store.unindexedReads();
+    const reads = this.store.members.unindexedReads();
     const changes: IndexChange[] = pending.map((row) => row.change);
     if (activity) changes.push(activity);
     for (const read of reads) changes.push({ op: "read", chatroomId, userId: read.userId, seq: read.seq });
-    if (changes.length === 0) return "done";
+    if (changes.length === 0) {
+      this.dirty = false;
+      return "done";
+    }
     try {
       await applyIndexChanges(this.db, changes);
     } catch (error) {
       console.error(JSON.stringify({ at: "ChatRoom.indexer", room: chatroomId, error: String(error) }));
+      this.dirty = true;
       source.onFlushFailed();
       return "failed";
     }
     this.store.transaction(() => {
       const last = pending[pending.length - 1];
-      if (last) this.store.dropChanges(last.id);
-      this.store.markReadsIndexed(reads);
-      source.onFlushed(activity ? activity.lastSeq : null);
+      if (last) this.store.outbox.drop(last.id);
+      this.store.members.markReadsIndexed(reads);
     });
+    this.dirty = this.store.outbox.hasPending();
+    source.onFlushed(activity ? activity.lastSeq : null);
     return pending.length === FLUSH_CHUNK ? "more" : "done";
   }
 }

@@ -7,6 +7,7 @@ import { NOT_FOUND, type RoomCore } from "./core";
 import { initialState } from "./lifecycle";
 import { may } from "./permissions";
 import { encode } from "./protocol";
+import { isBanned } from "./restrictions";
 import { CLOSE_REMOVED } from "./sockets";
 import type { RoomMeta } from "./store";
 import type { Actor, AdminRoomInput, CreateRoomInput, RoomInfo } from "./types";
@@ -17,23 +18,25 @@ export function adminUpsert(
   input: AdminRoomInput,
   now: number,
 ): Result<{ chatroomId: string }> {
-  if (!room.meta) {
-    room.commit(() => {
-      room.meta = newMeta(
-        {
-          chatroomId,
-          title: input.title,
-          desc: input.desc ?? "",
-          portrait: input.portrait ?? "",
-          extra: input.extra ?? "",
-          isOpen: true,
-          state: input.state ?? 0,
-          hostId: null,
-        },
-        now,
+  const meta = room.meta;
+  if (!meta) {
+    room.write(now, (tx) => {
+      tx.createMeta(
+        newMeta(
+          {
+            chatroomId,
+            title: input.title,
+            desc: input.desc ?? "",
+            portrait: input.portrait ?? "",
+            extra: input.extra ?? "",
+            isOpen: true,
+            state: input.state ?? 0,
+            hostId: null,
+          },
+          now,
+        ),
       );
-      room.store.saveMeta(room.meta);
-      return [room.roomChange()];
+      tx.index(room.roomChange(tx));
     });
     return ok({ chatroomId });
   }
@@ -41,43 +44,45 @@ export function adminUpsert(
   if (input.desc) patch.desc = input.desc;
   if (input.portrait) patch.portrait = input.portrait;
   if (input.extra) patch.extra = input.extra;
-  if (input.state === 2 && room.meta.state !== 2) {
-    room.saveMeta(patch, now);
+  if (input.state === 2 && meta.state !== 2) {
+    room.write(now, (tx) => tx.saveMeta(patch));
     room.end("deleted", now);
     return ok({ chatroomId });
   }
-  if (input.state !== undefined && input.state !== room.meta.state) {
+  if (input.state !== undefined && input.state !== meta.state) {
     patch.state = input.state;
     if (input.state === 0) patch.startedAt = now;
   }
-  room.commit(() => {
-    room.saveMeta(patch, now);
-    return [room.roomChange()];
+  const updated = room.write(now, (tx) => {
+    tx.saveMeta(patch);
+    tx.index(room.roomChange(tx));
+    return tx.meta as RoomMeta;
   });
-  room.hub.broadcast(encode({ type: "room", event: "updated", title: room.meta.title, state: room.meta.state }));
+  room.hub.broadcast(encode({ type: "room", event: "updated", title: updated.title, state: updated.state }));
   return ok({ chatroomId });
 }
 
 export function create(room: RoomCore, input: CreateRoomInput, now: number): Result<{ info: RoomInfo }> {
   if (room.meta) return fail("conflict", "chatroom already exists");
   const state = initialState(input.startAt, now);
-  room.commit(() => {
-    room.meta = newMeta(
-      {
-        chatroomId: input.chatroomId,
-        title: input.title,
-        thumbnail: input.thumbnail,
-        isOpen: input.isOpen,
-        state,
-        hostId: input.hostId,
-        startAt: input.startAt,
-        durationMinutes: input.durationMinutes,
-      },
-      now,
+  room.write(now, (tx) => {
+    tx.createMeta(
+      newMeta(
+        {
+          chatroomId: input.chatroomId,
+          title: input.title,
+          thumbnail: input.thumbnail,
+          isOpen: input.isOpen,
+          state,
+          hostId: input.hostId,
+          startAt: input.startAt,
+          durationMinutes: input.durationMinutes,
+        },
+        now,
+      ),
     );
-    room.store.saveMeta(room.meta);
-    for (const member of input.members) room.store.addMember({ ...member, joinedAt: now });
-    return [room.roomChange(), ...input.members.map((member) => room.memberChange(member.userId, now))];
+    for (const member of input.members) room.rows.members.add({ ...member, joinedAt: now });
+    tx.index(room.roomChange(tx), ...input.members.map((member) => room.memberChange(tx, member.userId, now)));
   });
   return ok({ info: room.describe(input.hostId, now) });
 }
@@ -91,8 +96,8 @@ export function info(room: RoomCore, actor: Actor, now: number): Result<RoomInfo
 export function members(room: RoomCore, offset: number, limit: number): Result<{ list: string[]; total: number }> {
   if (!room.meta) return fail("not_found", NOT_FOUND);
   return ok({
-    list: room.store.members(offset, limit).map((member) => member.userId),
-    total: room.store.memberCount(),
+    list: room.rows.members.list(offset, limit).map((member) => member.userId),
+    total: room.rows.members.count(),
   });
 }
 
@@ -104,14 +109,14 @@ export function join(
 ): Result<RoomInfo> {
   const meta = room.meta;
   if (!meta) return fail("not_found", NOT_FOUND);
-  if (room.activeRestriction(userId, now)?.status === 2) return fail("banned", "you are banned from this room");
+  if (isBanned(room.rows.restrictions.get(userId), now)) return fail("banned", "you are banned from this room");
   if (room.roleOf(userId) !== "none") return ok(room.describe(userId, now));
   if (meta.state === 2) return fail("conflict", "the room has ended");
   if (!meta.isOpen) return fail("forbidden", "this room is closed: ask a member to invite you");
-  if (room.store.memberCount() >= room.limits.maxMembers) return fail("conflict", "the room is full");
-  room.commit(() => {
-    room.store.addMember({ userId, joinedAt: now, ...face });
-    return [room.memberChange(userId, now), room.roomChange()];
+  if (room.rows.members.count() >= room.limits.maxMembers) return fail("conflict", "the room is full");
+  room.write(now, (tx) => {
+    room.rows.members.add({ userId, joinedAt: now, ...face });
+    tx.index(room.memberChange(tx, userId, now), room.roomChange(tx));
   });
   room.hub.broadcast(encode({ type: "member", event: "joined", userId, role: "member" }));
   return ok(room.describe(userId, now));
@@ -120,10 +125,11 @@ export function join(
 export function leave(room: RoomCore, userId: string, now: number): Result<{ ended: boolean }> {
   if (!room.meta) return fail("not_found", NOT_FOUND);
   if (room.roleOf(userId) === "none") return fail("not_in_room", "you are not a member of this room");
-  room.commit(() => room.removeMember(userId, "left", now));
+  const heir = room.write(now, (tx) => room.removeMember(tx, userId, "left"));
   room.hub.broadcast(encode({ type: "member", event: "left", userId }));
+  room.announceHost(heir);
   room.hub.closeUser(userId, 1000, "left the room");
-  if (room.store.memberCount() === 0) {
+  if (room.rows.members.count() === 0) {
     room.end("empty", now);
     return ok({ ended: true });
   }
@@ -145,18 +151,18 @@ export function invite(
   const added: typeof users = [];
   const skipped: { userId: string; reason: string }[] = [];
   for (const user of users) {
-    if (room.store.member(user.userId)) skipped.push({ userId: user.userId, reason: "member" });
-    else if (room.activeRestriction(user.userId, now)?.status === 2)
+    if (room.rows.members.get(user.userId)) skipped.push({ userId: user.userId, reason: "member" });
+    else if (isBanned(room.rows.restrictions.get(user.userId), now))
       skipped.push({ userId: user.userId, reason: "banned" });
     else added.push(user);
   }
-  if (room.store.memberCount() + added.length > room.limits.maxMembers) {
+  if (room.rows.members.count() + added.length > room.limits.maxMembers) {
     return fail("conflict", `users: the room would exceed ${room.limits.maxMembers} members`);
   }
   if (added.length > 0) {
-    room.commit(() => {
-      for (const user of added) room.store.addMember({ ...user, joinedAt: now, openProfileId: null });
-      return [...added.map((user) => room.memberChange(user.userId, now)), room.roomChange()];
+    room.write(now, (tx) => {
+      for (const user of added) room.rows.members.add({ ...user, joinedAt: now, openProfileId: null });
+      tx.index(...added.map((user) => room.memberChange(tx, user.userId, now)), room.roomChange(tx));
     });
     for (const user of added)
       room.hub.broadcast(encode({ type: "member", event: "joined", userId: user.userId, role: "member" }));
@@ -172,8 +178,9 @@ export function kick(room: RoomCore, actor: Actor, userId: string, now: number):
   if (actor.kind === "user" && !may("kick", gate.role, { target, targetIsSelf: userId === actor.userId })) {
     return fail("forbidden", "only the host, or a manager for a plain member, may kick this user");
   }
-  room.commit(() => room.removeMember(userId, "kicked", now));
+  const heir = room.write(now, (tx) => room.removeMember(tx, userId, "removed"));
   room.hub.broadcast(encode({ type: "member", event: "kicked", userId }));
+  room.announceHost(heir);
   room.hub.closeUser(userId, CLOSE_REMOVED, "kicked");
   return ok(undefined);
 }

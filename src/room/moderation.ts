@@ -30,24 +30,23 @@ export function setRestriction(
     }
   }
   if (status === 0) {
-    const previous = room.store.restriction(userId);
+    const previous = room.rows.restrictions.get(userId);
     if (!previous) return ok(undefined);
-    room.store.clearRestriction(userId);
-    room.restrictionExpiry = room.store.nextRestrictionExpiry();
+    room.write(now, (tx) => tx.lift(userId));
     if (activeOrNull(previous, now)) room.announceLift(previous);
     return ok(undefined);
   }
-  const restriction: Restriction = { userId, status, expiresAt, reason };
+  const restriction: Restriction = { userId, status, expiresAt, reason, setBy: 3 };
   const removing = status === 2 && room.roleOf(userId) !== "none";
-  room.commit(() => {
-    room.store.setRestriction(restriction, now);
-    return removing ? room.removeMember(userId, "banned", now) : [];
+  const heir = room.write(now, (tx) => {
+    tx.restrict(restriction);
+    return removing ? room.removeMember(tx, userId, "removed") : null;
   });
-  room.restrictionExpiry = room.store.nextRestrictionExpiry();
   const until = expiresAt === 0 ? undefined : expiresAt;
   room.hub.broadcast(encode({ type: "moderation", event: status === 1 ? "muted" : "banned", userId, until }));
   if (removing) {
     room.hub.broadcast(encode({ type: "member", event: "kicked", userId }));
+    room.announceHost(heir);
     room.hub.closeUser(userId, CLOSE_REMOVED, "banned");
   }
   return ok(undefined);
@@ -55,23 +54,23 @@ export function setRestriction(
 
 export function restrictions(room: RoomCore, now: number): Result<Restriction[]> {
   if (!room.meta) return fail("not_found", NOT_FOUND);
-  return ok(room.store.restrictions().filter((restriction) => activeOrNull(restriction, now)));
+  return ok(room.rows.restrictions.list().filter((restriction) => activeOrNull(restriction, now)));
 }
 
 export function setManager(room: RoomCore, actor: Actor, userId: string, on: boolean, now: number): Result<void> {
   const gate = room.gate(actor, now);
   if ("ok" in gate) return gate;
-  const member = room.store.member(userId);
+  const member = room.rows.members.get(userId);
   if (actor.kind === "user") {
     if (!may("setManager", gate.role, { targetIsSelf: userId === actor.userId })) {
       return fail("forbidden", "only the host may appoint or remove managers");
     }
     if (!member) return fail("not_found", "userId: not a member of this room");
   }
-  if (room.store.isManager(userId) === on) return ok(undefined);
-  room.commit(() => {
-    room.store.setManager(userId, on, now);
-    return member ? [room.memberChange(userId, member.joinedAt)] : [];
+  if (room.rows.members.isManager(userId) === on) return ok(undefined);
+  room.write(now, (tx) => {
+    room.rows.members.setManager(userId, on, now);
+    if (member) tx.index(room.memberChange(tx, userId, member.joinedAt));
   });
   if (member) room.hub.broadcast(encode({ type: "member", event: "role", userId, role: room.roleOf(userId) as Role }));
   return ok(undefined);
@@ -79,7 +78,7 @@ export function setManager(room: RoomCore, actor: Actor, userId: string, on: boo
 
 export function managers(room: RoomCore): Result<string[]> {
   if (!room.meta) return fail("not_found", NOT_FOUND);
-  return ok(room.store.managers());
+  return ok(room.rows.members.managers());
 }
 
 export function updateSettings(room: RoomCore, actor: Actor, patch: SettingsPatch, now: number): Result<RoomInfo> {
@@ -102,11 +101,11 @@ export function updateSettings(room: RoomCore, actor: Actor, patch: SettingsPatc
   }
   if (patch.startAt !== undefined) next.startAt = patch.startAt;
   const muteAllChanged = patch.muteAll !== undefined && patch.muteAll !== meta.muteAll;
-  room.commit(() => {
-    room.saveMeta(next, now);
-    return [room.roomChange()];
+  const updated = room.write(now, (tx) => {
+    tx.saveMeta(next);
+    tx.index(room.roomChange(tx));
+    return tx.meta as RoomMeta;
   });
-  const updated = room.meta as RoomMeta;
   room.hub.broadcast(
     encode({
       type: "room",
@@ -121,8 +120,7 @@ export function updateSettings(room: RoomCore, actor: Actor, patch: SettingsPatc
     }),
   );
   if (muteAllChanged) room.hub.broadcast(encode({ type: "moderation", event: "muteAll", on: updated.muteAll }));
-  // A new start or end time in the past takes effect now.
-  room.deadline = now;
+  // A new start or end time already in the past takes effect now, before the answer.
   room.catchUp(now);
   return ok(room.describe(actor.kind === "user" ? actor.userId : null, now));
 }

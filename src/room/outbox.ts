@@ -36,7 +36,12 @@ export const RETRY_MAX_MS = 10_000;
 /** Chat activity and read markers are pushed to the index at most this often (coalesced). */
 export const ACTIVITY_FLUSH_MS = 1000;
 
-/** Delay before the next flush attempt after `failures` consecutive failures (exponential, capped). */
-export function retryDelayMs(failures: number): number {
-  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, failures - 1));
+/**
+ * Delay before the next flush attempt after `failures` consecutive failures: exponential, capped,
+ * with "equal jitter" (half fixed, half random from `random` in [0, 1)) so that rooms which failed
+ * together during a D1 outage do not all retry in the same instant.
+ */
+export function retryDelayMs(failures: number, random: number): number {
+  const base = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, failures - 1));
+  return Math.round(base / 2 + (base / 2) * Math.min(Math.max(random, 0), 1));
 }

@@ -15,7 +15,7 @@ export type RoomState = 0 | 1 | 2;
 export interface SendContext {
   state: RoomState;
   role: ActorRole;
-  restriction: Restriction | null;
+  restriction: Pick<Restriction, "status" | "expiresAt"> | null;
   muteAll: boolean;
   slowModeSeconds: number;
   lastSentAt: number | null;

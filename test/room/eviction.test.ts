@@ -57,8 +57,8 @@ describe("room object after eviction", () => {
     expect(snapshot.members.list).toEqual([manager, muted, plain]);
     expect(snapshot.managers).toEqual([manager]);
     expect(snapshot.restrictions).toEqual([
-      { userId: muted, status: 1, expiresAt: mutedUntil, reason: "spam" },
-      { userId: banned, status: 2, expiresAt: 0, reason: null },
+      { userId: muted, status: 1, expiresAt: mutedUntil, reason: "spam", setBy: 3 },
+      { userId: banned, status: 2, expiresAt: 0, reason: null, setBy: 3 },
     ]);
     expect(snapshot.info).toMatchObject({ lastSeq: 3, muteAll: true, slowModeSeconds: 30, count: 3, state: 0 });
     expect(snapshot.userViews).toEqual([

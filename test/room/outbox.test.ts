@@ -93,31 +93,45 @@ function mustOk<T>(result: { ok: true; value: T } | { ok: false; kind: string; m
 }
 
 describe("retryDelayMs", () => {
+  const atMost = (failures: number) => retryDelayMs(failures, 1);
   it("waits the base delay after the first failure and doubles it with each further one", () => {
     expect(RETRY_BASE_MS).toBe(500);
-    expect([1, 2, 3, 4, 5].map(retryDelayMs)).toEqual([500, 1000, 2000, 4000, 8000]);
+    expect([1, 2, 3, 4, 5].map(atMost)).toEqual([500, 1000, 2000, 4000, 8000]);
   });
 
   it("caps the delay at RETRY_MAX_MS so the index converges within seconds of recovery", () => {
     expect(RETRY_MAX_MS).toBe(10_000);
-    expect(retryDelayMs(6)).toBe(RETRY_MAX_MS);
-    expect(retryDelayMs(50)).toBe(RETRY_MAX_MS);
-    expect(retryDelayMs(100_000)).toBe(RETRY_MAX_MS);
+    expect(atMost(6)).toBe(RETRY_MAX_MS);
+    expect(atMost(50)).toBe(RETRY_MAX_MS);
+    expect(atMost(100_000)).toBe(RETRY_MAX_MS);
   });
 
   it("treats zero or negative failure counts as the first failure", () => {
-    expect(retryDelayMs(0)).toBe(RETRY_BASE_MS);
-    expect(retryDelayMs(-3)).toBe(RETRY_BASE_MS);
+    expect(atMost(0)).toBe(RETRY_BASE_MS);
+    expect(atMost(-3)).toBe(RETRY_BASE_MS);
   });
 
-  it("never shrinks as failures grow and always stays between base and cap", () => {
+  it("spreads rooms that failed together over the second half of the delay (jitter)", () => {
+    expect(retryDelayMs(5, 0)).toBe(4000);
+    expect(retryDelayMs(5, 0.5)).toBe(6000);
+    expect(retryDelayMs(5, 0.999)).toBeLessThanOrEqual(8000);
+    const spread = new Set(Array.from({ length: 50 }, (_, i) => retryDelayMs(3, i / 50)));
+    expect(spread.size).toBeGreaterThan(40);
+  });
+
+  it("always stays between half the base and the cap, and its ceiling never shrinks as failures grow", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -10, max: 5000 }), fc.integer({ min: 0, max: 100 }), (failures, more) => {
-        const delay = retryDelayMs(failures);
-        expect(delay).toBeGreaterThanOrEqual(RETRY_BASE_MS);
-        expect(delay).toBeLessThanOrEqual(RETRY_MAX_MS);
-        expect(retryDelayMs(failures + more)).toBeGreaterThanOrEqual(delay);
-      }),
+      fc.property(
+        fc.integer({ min: -10, max: 5000 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (failures, more, random) => {
+          const delay = retryDelayMs(failures, random);
+          expect(delay).toBeGreaterThanOrEqual(RETRY_BASE_MS / 2);
+          expect(delay).toBeLessThanOrEqual(RETRY_MAX_MS);
+          expect(atMost(failures + more)).toBeGreaterThanOrEqual(atMost(failures));
+        },
+      ),
     );
   });
 });

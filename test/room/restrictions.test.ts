@@ -4,7 +4,7 @@ import { activeOrNull, isActive, nextExpiry, type Restriction, resolveExpiry } f
 const NOW = 1_700_000_000_000;
 
 function mute(expiresAt: number, userId = "u1"): Restriction {
-  return { userId, status: 1, expiresAt, reason: null };
+  return { userId, status: 1, expiresAt, reason: null, setBy: 2 };
 }
 
 describe("isActive", () => {

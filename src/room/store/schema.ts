@@ -1,0 +1,65 @@
+/**
+ * @module room/store/schema
+ * The room database's versioned schema. A room created at version n runs only the steps after n.
+ * A database without the version table is a room that was never created: reading it creates nothing
+ * (SPEC §8.1 "Storage": probes of ids that are not rooms leave no stored object).
+ */
+import type { Sql } from "./sql";
+
+/** DDL per version, in order; never edit a released step, add a new one. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the first release.
+  `CREATE TABLE meta (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     chatroom_id TEXT NOT NULL, title TEXT NOT NULL, desc TEXT NOT NULL DEFAULT '',
+     portrait TEXT NOT NULL DEFAULT '', extra TEXT NOT NULL DEFAULT '', thumbnail TEXT,
+     is_open INTEGER NOT NULL, state INTEGER NOT NULL, host_id TEXT,
+     mute_all INTEGER NOT NULL DEFAULT 0, slow_mode_seconds INTEGER NOT NULL DEFAULT 0,
+     start_at INTEGER, duration_minutes INTEGER, started_at INTEGER,
+     ending_notified INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     indexed_seq INTEGER NOT NULL DEFAULT 0,
+     outbox_failures INTEGER NOT NULL DEFAULT 0, outbox_retry_at INTEGER);
+   CREATE TABLE members (
+     user_id TEXT PRIMARY KEY, joined_at INTEGER NOT NULL, image_url TEXT, open_profile_id INTEGER,
+     last_read_seq INTEGER NOT NULL DEFAULT 0, indexed_read_seq INTEGER NOT NULL DEFAULT 0,
+     last_sent_at INTEGER, bucket_tokens REAL, bucket_at INTEGER);
+   CREATE TABLE managers (user_id TEXT PRIMARY KEY, since INTEGER NOT NULL);
+   CREATE TABLE restrictions (
+     user_id TEXT PRIMARY KEY, status INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+     reason TEXT, set_at INTEGER NOT NULL);
+   CREATE TABLE messages (
+     seq INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, client_msg_id TEXT NOT NULL,
+     content TEXT NOT NULL, content_type TEXT NOT NULL, ts INTEGER NOT NULL);
+   CREATE UNIQUE INDEX messages_dedupe ON messages (sender_id, client_msg_id);
+   CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, change TEXT NOT NULL);`,
+  // 2: a restriction remembers who set it (SPEC §8.1 "Roles"): 3 admin, 2 host, 1 manager.
+  //    Rows from version 1 were set by someone unknown: count them as the admin's, the safe side.
+  `ALTER TABLE restrictions ADD COLUMN set_by_rank INTEGER NOT NULL DEFAULT 3;
+   CREATE INDEX restrictions_by_expiry ON restrictions (expires_at) WHERE expires_at <> 0;`,
+];
+
+/** The version a fully migrated room has. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The schema version stored in the database, or 0 when the room was never created. */
+export function storedVersion(sql: Sql): number {
+  const table = sql.first("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+  if (!table) return 0;
+  return Number(sql.first("SELECT max(version) AS v FROM schema_version")?.v ?? 0);
+}
+
+/** Brings the schema to SCHEMA_VERSION in one transaction; creates it when `create` and none exists. */
+export function migrate(sql: Sql, options: { create: boolean }): "absent" | "ready" {
+  const current = storedVersion(sql);
+  if (current === 0 && !options.create) return "absent";
+  if (current >= SCHEMA_VERSION) return "ready";
+  sql.transaction(() => {
+    sql.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    // exec runs every statement of a multi-statement step.
+    for (const step of MIGRATIONS.slice(current)) sql.run(step);
+    sql.run("DELETE FROM schema_version");
+    sql.run("INSERT INTO schema_version (version) VALUES (?)", SCHEMA_VERSION);
+  });
+  return "ready";
+}
