@@ -281,12 +281,18 @@ describe("real-time protocol against wrangler dev", () => {
     const sb = await connect(chatroomId, b);
     const ids = Array.from({ length: 30 }, (_, i) => `burst-${i}`);
     for (const id of ids) sa.send({ type: "send", clientMsgId: id, content: `message ${id}` });
-    const replies = await Promise.all(ids.map((id) => sa.reply(id)));
+    // Frames of one socket are handled in order: this answer comes after every send's.
+    sa.send({ type: "history", limit: 1 });
+    await sa.next("history");
+    const replies = sa.log.filter(
+      (frame) => (frame.type === "ack" || frame.type === "error") && ids.includes(frame.clientMsgId),
+    );
 
     const accepted = replies.filter((reply) => reply.type === "ack");
     const limited = replies.filter((reply) => reply.type === "error");
-    assert.ok(limited.length > 0, "some sends were rate limited");
     assert.ok(accepted.length >= 10, `the burst of 10 was accepted (got ${accepted.length})`);
+    // Refused sends get at most one RATE_LIMITED notice per second, not one each (SPEC §8.1).
+    assert.ok(limited.length >= 1 && limited.length <= 3, `one notice a second (got ${limited.length})`);
     for (const error of limited) {
       assert.equal(error.code, "RATE_LIMITED");
       assert.ok(error.retryAfterSec >= 1);
@@ -310,8 +316,11 @@ describe("real-time protocol against wrangler dev", () => {
         "every accepted message delivered once, in seq order",
       );
       assert.deepEqual(new Set(delivered.map((m) => m.clientMsgId)), new Set(accepted.map((ack) => ack.clientMsgId)));
-      const limitedIds = new Set(limited.map((error) => error.clientMsgId));
-      assert.ok(!delivered.some((m) => limitedIds.has(m.clientMsgId)), "no rate-limited send was delivered");
+      const acceptedIds = new Set(accepted.map((ack) => ack.clientMsgId));
+      assert.ok(
+        delivered.every((m) => acceptedIds.has(m.clientMsgId)),
+        "no refused send was delivered",
+      );
     }
   });
 

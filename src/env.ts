@@ -10,6 +10,8 @@ export interface AppVariables {
   requestId: string;
   /** The authenticated user of a client API call. */
   userId: string;
+  /** Issue and expiry times (seconds) of the caller's token: a socket is closed with 4001 when it expires. */
+  token: { iat: number; exp: number };
 }
 
 /** Env for every Hono app in edgeroom. */

@@ -30,5 +30,6 @@ export const requireUser = createMiddleware<AppEnv>(async function requireUser(c
       : new AppError("unauthorized", "the access token is invalid");
   }
   c.set("userId", verified.userId);
+  c.set("token", { iat: verified.iat, exp: verified.exp });
   await next();
 });

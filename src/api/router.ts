@@ -17,10 +17,10 @@ import {
 import type { AppEnv } from "../env";
 import { AppError, invalidParam, unwrap } from "../errors";
 import { HISTORY_DEFAULT, LIST_DEFAULT, readLimits, THUMBNAILS_MAX } from "../limits";
-import { USER_HEADER } from "../room/ChatRoom";
 import { SendMessage } from "../room/protocol";
 import { resolveExpiry } from "../room/restrictions";
 import type { Actor } from "../room/types";
+import { forwardUpgrade } from "../room/upgrade";
 import { bodyLimitGuard, validationHook } from "../validation";
 import { requireUser } from "./auth";
 import { apiOnError, reply } from "./envelope";
@@ -358,9 +358,9 @@ apiApp.openapi(
   async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
       throw invalidParam("upgrade", "expected a WebSocket upgrade");
-    const forwarded = new Request(c.req.raw);
-    forwarded.headers.set(USER_HEADER, c.get("userId"));
-    return room(c.env, c.req.valid("param").id).fetch(forwarded) as unknown as never;
+    const { since, clientId = "", platform = 0 } = c.req.valid("query");
+    const session = { userId: c.get("userId"), ...c.get("token"), clientId, platform, since: since ?? null };
+    return room(c.env, c.req.valid("param").id).fetch(forwardUpgrade(c.req.raw, session)) as unknown as never;
   },
 );
 

@@ -96,6 +96,9 @@ export const OpenProfileBody = z
 export const WsQuery = z.object({
   token: z.string().optional(),
   since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  /** What the client is (Wildfire's clientId and platform, reported by admin user_chatroom). */
+  clientId: z.string().max(64).optional(),
+  platform: z.coerce.number().int().min(0).max(1000).optional(),
 });
 
 /** The success envelope of SPEC §3, for the OpenAPI document. */

@@ -23,13 +23,13 @@ export async function mintToken(
 export async function verifyToken(
   token: string,
   secret: string,
-): Promise<{ ok: true; userId: string } | { ok: false; expired: boolean }> {
+): Promise<{ ok: true; userId: string; iat: number; exp: number } | { ok: false; expired: boolean }> {
   try {
     const payload = await verify(token, secret, "HS256");
     if (typeof payload.sub !== "string" || !ID_PATTERN.test(payload.sub) || typeof payload.exp !== "number") {
       return { ok: false, expired: false };
     }
-    return { ok: true, userId: payload.sub };
+    return { ok: true, userId: payload.sub, iat: typeof payload.iat === "number" ? payload.iat : 0, exp: payload.exp };
   } catch (error) {
     return { ok: false, expired: error instanceof JwtTokenExpired };
   }

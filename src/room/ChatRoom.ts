@@ -7,23 +7,21 @@
 import { DurableObject } from "cloudflare:workers";
 import { CLIENT_ERRORS, clientErrorResponse } from "../api/codes";
 import { type Failure, fail, ok, type Result } from "../errors";
-import { FRAME_MAX_BYTES, type Limits, readLimits } from "../limits";
-import { illFormedTextPath } from "../validation";
+import { type Limits, readLimits } from "../limits";
 import { RoomCore } from "./core";
+import { parseClientFrame } from "./frames";
 import { RoomIndexer } from "./indexer";
 import * as membership from "./membership";
 import * as messaging from "./messaging";
 import * as moderation from "./moderation";
-import { ClientFrame, encode, PING, PONG, type SendMessage } from "./protocol";
+import { encode, PING, PONG, type SendMessage } from "./protocol";
 import * as sessions from "./sessions";
-import { CLOSE_REMOVED, SocketHub } from "./sockets";
+import { SocketHub } from "./sockets";
 import { RoomStore } from "./store";
 import type { Actor, AdminRoomInput, CreateRoomInput, SettingsPatch } from "./types";
+import { readUpgrade } from "./upgrade";
 
 export type { Actor, CreateRoomInput, SettingsPatch } from "./types";
-
-/** Internal header carrying the authenticated user from the Worker to the object. */
-export const USER_HEADER = "x-edgeroom-user";
 
 /** The chatroom Durable Object. */
 export class ChatRoom extends DurableObject<Env> {
@@ -37,7 +35,7 @@ export class ChatRoom extends DurableObject<Env> {
     super(ctx, env);
     this.limits = readLimits(env);
     this.store = new RoomStore(ctx.storage);
-    this.hub = new SocketHub(ctx);
+    this.hub = new SocketHub(ctx, (userId) => sessions.announceOffline(this.room, userId));
     this.indexer = new RoomIndexer(env.DB, this.store);
     this.room = new RoomCore(this.store, this.hub, this.indexer, this.limits, ctx.storage);
     // Pings are answered by the runtime without waking a hibernated object (SPEC §4).
@@ -125,40 +123,29 @@ export class ChatRoom extends DurableObject<Env> {
   // ── WebSocket entry points ───────────────────────────────────────────
 
   override async fetch(request: Request): Promise<Response> {
-    const userId = request.headers.get(USER_HEADER);
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || !userId) {
-      return clientErrorResponse("invalid_param", "upgrade: expected a WebSocket upgrade");
-    }
-    const sinceParam = new URL(request.url).searchParams.get("since");
-    const since = sinceParam === null ? null : Number(sinceParam);
-    if (since !== null && !(Number.isSafeInteger(since) && since >= 0)) {
-      return clientErrorResponse("invalid_param", "since: must be a non-negative integer seq");
-    }
-    const refused = this.run((now) => {
-      const refusal = this.room.connectRefusal(userId, now);
-      return refusal ?? ok(now);
+    const session = readUpgrade(request);
+    if (!session) return clientErrorResponse("invalid_param", "upgrade: expected a WebSocket upgrade");
+    const accepted = this.run((now) => {
+      const refusal = sessions.admissionRefusal(this.room, session, now);
+      if (refusal) return refusal;
+      const pair = new WebSocketPair();
+      sessions.connect(this.room, pair[1], session, now);
+      return ok(pair[0]);
     });
-    if (!refused.ok) return clientErrorResponse(refused.kind, refused.message);
-    const pair = new WebSocketPair();
-    this.run((now) => ok(sessions.connect(this.room, pair[1], userId, since, now)));
-    return new Response(null, { status: 101, webSocket: pair[0] });
+    if (!accepted.ok) return clientErrorResponse(accepted.kind, accepted.message, accepted.retryAfterSec);
+    return new Response(null, { status: 101, webSocket: accepted.value });
+  }
+
+  /** Closes the user's sockets opened with a token issued at or before `iatAtMost` (revocation, 4001). */
+  async revokeSockets(userId: string, iatAtMost: number) {
+    return this.run(() => ok({ closed: this.hub.closeRevoked(userId, iatAtMost) }));
   }
 
   override async webSocketMessage(socket: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const identity = this.hub.identity(socket);
     if (!identity) return socket.close(1008, "unknown socket");
-    const frame = this.parseFrame(data);
-    if (!frame.ok) {
-      this.hub.send(socket, encode({ type: "error", code: CLIENT_ERRORS[frame.kind].code, message: frame.message }));
-      return;
-    }
-    const handled = this.run((now) => {
-      // A removed member's frames arrive only in the instant before its close lands.
-      if (this.room.roleOf(identity.userId) === "none") {
-        this.hub.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
-      } else sessions.onFrame(this.room, socket, identity.userId, frame.value, now);
-      return ok(undefined);
-    });
+    const frame = parseClientFrame(data);
+    const handled = this.run((now) => ok(sessions.onMessage(this.room, socket, identity, frame, now)));
     // An internal error answers the frame; the connection stays (SPEC §4).
     if (!handled.ok) {
       this.hub.send(
@@ -187,30 +174,6 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   // ── helpers ──────────────────────────────────────────────────────────
-
-  private parseFrame(data: string | ArrayBuffer): Result<ClientFrame> {
-    if (typeof data !== "string") return fail("invalid_param", "binary frames are not supported: send JSON text");
-    // Bytes are counted only when the text could exceed the limit (a UTF-16 unit is ≤ 3 UTF-8 bytes).
-    if (data.length * 3 > FRAME_MAX_BYTES && new TextEncoder().encode(data).length > FRAME_MAX_BYTES) {
-      return fail("too_large", "frame: larger than 16 KiB");
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      return fail("invalid_param", "frame: not valid JSON");
-    }
-    const parsed = ClientFrame.safeParse(json);
-    if (parsed.success) {
-      const field = illFormedTextPath(parsed.data);
-      return field === null
-        ? ok(parsed.data)
-        : fail("invalid_param", `${field}: must be well-formed Unicode`, { field });
-    }
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || "type";
-    return fail("invalid_param", `${field}: ${issue?.message ?? "invalid frame"}`, { field });
-  }
 
   /**
    * Runs a command and answers once it has pushed its directory changes to D1 (or failed to: the

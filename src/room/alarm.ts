@@ -1,7 +1,7 @@
 /**
  * @module room/alarm
  * The single-alarm plan (SPEC §1, STYLE rule 8). A room has one alarm and many deadlines: schedule
- * transitions, restriction expiries, directory retries and coalesced activity.
+ * transitions, restriction expiries, directory retries and coalesced activity, socket token expiries.
  * Each owner reports its next deadline; this module picks the earliest and decides whether the armed
  * alarm must move. Pure: the room object does the storage calls.
  */
@@ -15,11 +15,13 @@ export interface Deadlines {
   restrictions: number | null;
   /** A directory flush: retry after a failure, or the coalesced activity push. */
   index: number | null;
+  /** The earliest token expiry of an open socket (closed with 4001 then, SPEC §8.1). */
+  sockets: number | null;
 }
 
 /** When the alarm must next fire, or null when nothing is due. */
 export function nextAlarm(deadlines: Deadlines): number | null {
-  return earliest(deadlines.schedule, deadlines.restrictions, deadlines.index);
+  return earliest(deadlines.schedule, deadlines.restrictions, deadlines.index, deadlines.sockets);
 }
 
 /** What to do with the armed alarm. */

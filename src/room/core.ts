@@ -141,6 +141,7 @@ export class RoomCore {
       schedule: this.#meta ? nextScheduleDeadline(this.#meta) : null,
       restrictions: this.#restrictionExpiry,
       index: this.indexer.nextDeadline(now),
+      sockets: this.hub.nextTokenExpiry(),
     });
     const action = alarmAction(this.#alarmAt, next, now);
     if (action.op === "set") void this.storage.setAlarm(action.at);
@@ -148,10 +149,11 @@ export class RoomCore {
     if (action.op !== "keep") this.#alarmAt = action.op === "set" ? action.at : null;
   }
 
-  /** The alarm: catch up, push the index, prune old messages, re-arm. */
+  /** The alarm: catch up, close sockets whose token expired, push the index, prune old messages, re-arm. */
   async onAlarm(now: number): Promise<void> {
     this.#alarmAt = null;
     this.catchUp(now);
+    this.hub.closeExpired(now);
     await this.indexer.flushDue();
     if (this.#lastSeq > this.limits.messageRetention) this.rows.messages.prune(this.limits.messageRetention);
     this.settle(Date.now());
@@ -278,13 +280,14 @@ export class RoomCore {
   }
 
   /**
-   * Removes a member inside a write (a kicked or banned manager loses the designation); hands the
-   * host role on when the host goes. Returns the new host, to announce after the commit.
+   * Removes a member inside a write; leaving, a kick or a ban also clears a manager designation, so a
+   * later re-invite never restores a manager the host wanted gone (SPEC §8.1 "Roles"). Hands the host
+   * role on when the host goes. Returns the new host, to announce after the commit.
    */
-  removeMember(tx: Transaction, userId: string, why: "left" | "removed"): string | null {
+  removeMember(tx: Transaction, userId: string): string | null {
     const meta = tx.meta as RoomMeta;
     this.rows.members.remove(userId);
-    if (why === "removed") this.rows.members.setManager(userId, false, tx.now);
+    this.rows.members.setManager(userId, false, tx.now);
     tx.index({ op: "unmember", chatroomId: meta.chatroomId, userId });
     if (meta.hostId === userId) {
       const managers = new Set(this.rows.members.managers());

@@ -125,7 +125,7 @@ export function join(
 export function leave(room: RoomCore, userId: string, now: number): Result<{ ended: boolean }> {
   if (!room.meta) return fail("not_found", NOT_FOUND);
   if (room.roleOf(userId) === "none") return fail("not_in_room", "you are not a member of this room");
-  const heir = room.write(now, (tx) => room.removeMember(tx, userId, "left"));
+  const heir = room.write(now, (tx) => room.removeMember(tx, userId));
   room.hub.broadcast(encode({ type: "member", event: "left", userId }));
   room.announceHost(heir);
   room.hub.closeUser(userId, 1000, "left the room");
@@ -178,7 +178,7 @@ export function kick(room: RoomCore, actor: Actor, userId: string, now: number):
   if (actor.kind === "user" && !may("kick", gate.role, { target, targetIsSelf: userId === actor.userId })) {
     return fail("forbidden", "only the host, or a manager for a plain member, may kick this user");
   }
-  const heir = room.write(now, (tx) => room.removeMember(tx, userId, "removed"));
+  const heir = room.write(now, (tx) => room.removeMember(tx, userId));
   room.hub.broadcast(encode({ type: "member", event: "kicked", userId }));
   room.announceHost(heir);
   room.hub.closeUser(userId, CLOSE_REMOVED, "kicked");

@@ -6,7 +6,7 @@ import { fail, ok, type Result } from "../errors";
 import { NOT_FOUND, type RoomCore } from "./core";
 import { encode, type SendMessage, wireMessage } from "./protocol";
 import { isBanned } from "./restrictions";
-import { checkSend } from "./send-rules";
+import { checkSend, isReservedContentType } from "./send-rules";
 import type { Ack, Actor } from "./types";
 
 export function history(
@@ -29,12 +29,17 @@ export function history(
 export function send(room: RoomCore, senderId: string, message: SendMessage, admin: boolean, now: number): Result<Ack> {
   const meta = room.meta;
   if (!meta) return fail("not_found", NOT_FOUND);
-  const original = room.rows.messages.byClientId(senderId, message.clientMsgId);
-  if (original) return ok({ seq: original.seq, ts: original.ts, duplicate: true });
+  if (!admin && message.contentType !== undefined && isReservedContentType(message.contentType)) {
+    return fail("invalid_param", "contentType: reserved for messages sent by the server", { field: "contentType" });
+  }
   const member = room.rows.members.get(senderId);
   const role = room.roleOf(senderId);
   const restriction = room.rows.restrictions.get(senderId);
-  if (role === "none" && isBanned(restriction, now)) return fail("banned", "you are banned from this room");
+  // Who may speak at all comes first: a banned or removed user retrying an old id learns so.
+  if (isBanned(restriction, now)) return fail("banned", "you are banned from this room");
+  if (role === "none") return fail("not_in_room", "you are not a member of this room");
+  const original = room.rows.messages.byClientId(senderId, message.clientMsgId);
+  if (original) return ok({ seq: original.seq, ts: original.ts, duplicate: true });
   const decision = checkSend(
     {
       state: meta.state,

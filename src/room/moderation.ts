@@ -5,9 +5,9 @@
 import { fail, ok, type Result } from "../errors";
 import { NOT_FOUND, type RoomCore } from "./core";
 import { endAt } from "./lifecycle";
-import { may, type Role } from "./permissions";
+import { type ActorRole, may, type Role } from "./permissions";
 import { encode } from "./protocol";
-import { activeOrNull, type Restriction } from "./restrictions";
+import { activeOrNull, mayChangeRestriction, type Restriction, SETTER_RANK, type SetterRank } from "./restrictions";
 import { CLOSE_REMOVED } from "./sockets";
 import type { RoomMeta } from "./store";
 import type { Actor, RoomInfo, SettingsPatch } from "./types";
@@ -29,18 +29,25 @@ export function setRestriction(
       return fail("forbidden", "only the host, or a manager for a plain member, may restrict this user");
     }
   }
+  const rank = setterRank(actor, gate.role);
+  const current = room.rows.restrictions.get(userId);
+  const next = status === 0 ? null : { status, expiresAt };
+  if (!mayChangeRestriction(current, rank, next, now)) {
+    return fail("forbidden", "a restriction set by a higher rank may only be made longer or stricter by you");
+  }
   if (status === 0) {
-    const previous = room.rows.restrictions.get(userId);
-    if (!previous) return ok(undefined);
+    if (!current) return ok(undefined);
     room.write(now, (tx) => tx.lift(userId));
-    if (activeOrNull(previous, now)) room.announceLift(previous);
+    if (activeOrNull(current, now)) room.announceLift(current);
     return ok(undefined);
   }
-  const restriction: Restriction = { userId, status, expiresAt, reason, setBy: 3 };
+  // A lower rank that strengthens a restriction leaves it owned by the higher rank that set it.
+  const setBy = Math.max(rank, activeOrNull(current, now)?.setBy ?? rank) as SetterRank;
+  const restriction: Restriction = { userId, status, expiresAt, reason, setBy };
   const removing = status === 2 && room.roleOf(userId) !== "none";
   const heir = room.write(now, (tx) => {
     tx.restrict(restriction);
-    return removing ? room.removeMember(tx, userId, "removed") : null;
+    return removing ? room.removeMember(tx, userId) : null;
   });
   const until = expiresAt === 0 ? undefined : expiresAt;
   room.hub.broadcast(encode({ type: "moderation", event: status === 1 ? "muted" : "banned", userId, until }));
@@ -50,6 +57,12 @@ export function setRestriction(
     room.hub.closeUser(userId, CLOSE_REMOVED, "banned");
   }
   return ok(undefined);
+}
+
+/** The rank an actor restricts with: the admin API above the host above a manager. */
+function setterRank(actor: Actor, role: ActorRole): SetterRank {
+  if (actor.kind === "admin") return SETTER_RANK.admin;
+  return role === "host" ? SETTER_RANK.host : SETTER_RANK.manager;
 }
 
 export function restrictions(room: RoomCore, now: number): Result<Restriction[]> {
@@ -65,7 +78,8 @@ export function setManager(room: RoomCore, actor: Actor, userId: string, on: boo
     if (!may("setManager", gate.role, { targetIsSelf: userId === actor.userId })) {
       return fail("forbidden", "only the host may appoint or remove managers");
     }
-    if (!member) return fail("not_found", "userId: not a member of this room");
+    // Appointing needs a member; revoking does not (a designation the admin gave a non-member).
+    if (!member && on) return fail("not_found", "userId: not a member of this room");
   }
   if (room.rows.members.isManager(userId) === on) return ok(undefined);
   room.write(now, (tx) => {

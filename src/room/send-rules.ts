@@ -6,7 +6,18 @@
 import { type Failure, fail } from "../errors";
 import { type ActorRole, isModerator } from "./permissions";
 import { type Bucket, slowModeWaitMs, takeToken } from "./rate-limit";
-import { activeOrNull, type Restriction } from "./restrictions";
+import { isBanned, isMuted, type Restriction } from "./restrictions";
+
+/**
+ * contentType prefixes only the server produces (admin sends are stored as `wildfire/<type>`; `system/`
+ * is kept for server notices), so a user cannot forge a message that looks like the server's (SPEC §8.1).
+ */
+const RESERVED_CONTENT_TYPE = /^(wildfire|system)\//i;
+
+/** True when a contentType is reserved for messages the server sends. */
+export function isReservedContentType(contentType: string): boolean {
+  return RESERVED_CONTENT_TYPE.test(contentType.trim());
+}
 
 /** Room state: 0 normal, 1 not started (scheduled), 2 ended. */
 export type RoomState = 0 | 1 | 2;
@@ -35,9 +46,9 @@ export function checkSend(context: SendContext, now: number): SendDecision {
   if (context.state === 1) return fail("conflict", "the room has not started yet");
   if (context.state === 2) return fail("conflict", "the room has ended");
   if (!context.bypassModeration) {
-    const restriction = activeOrNull(context.restriction, now);
-    if (restriction?.status === 2) return fail("banned", "you are banned from this room");
-    if (restriction?.status === 1) {
+    if (isBanned(context.restriction, now)) return fail("banned", "you are banned from this room");
+    const restriction = context.restriction;
+    if (restriction && isMuted(restriction, now)) {
       return fail("muted", restriction.expiresAt ? `you are muted until ${restriction.expiresAt}` : "you are muted");
     }
     const moderator = isModerator(context.role);

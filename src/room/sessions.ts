@@ -1,25 +1,57 @@
 /**
  * @module sessions
- * A member's live connection: the welcome and resume on connect, presence on disconnect, and the
- * client frames in between (SPEC §4).
+ * A member's live connection: admission (membership, sockets per user, connects per 10 s), the welcome
+ * and resume on connect, presence on disconnect, and every client frame in between under the socket's
+ * frame budget (SPEC §4, §8.1).
  */
 import { CLIENT_ERRORS } from "../api/codes";
-import { type Failure, ok, type Result } from "../errors";
+import { type Failure, fail, type Result } from "../errors";
 import { HISTORY_DEFAULT, ONLINE_LIST_MAX } from "../limits";
 import type { RoomCore } from "./core";
 import { history, markRead, send } from "./messaging";
 import type { Role } from "./permissions";
 import { type ClientFrame, encode, wireMessage, wireRestriction } from "./protocol";
+import { admitFrame, type FrameVerdict, freshBudget, refuse } from "./socket-budget";
+import { CLOSE_ABUSE, CLOSE_REMOVED, type SocketIdentity } from "./sockets";
 import type { RoomMeta } from "./store";
-import type { Actor } from "./types";
+import type { UpgradeSession } from "./upgrade";
 
 /** Messages per batch frame when replaying after `since`. */
 const REPLAY_BATCH = 100;
+/** Retry-After for a connect refused because the user already has MAX_SOCKETS_PER_USER open. */
+const SOCKETS_FULL_RETRY_SEC = 5;
+
+/** Why a user may not open another socket now (room rules first, then the per-user limits), or null. */
+export function admissionRefusal(room: RoomCore, session: UpgradeSession, now: number): Failure | null {
+  const refusal = room.connectRefusal(session.userId, now);
+  if (refusal) return refusal;
+  const { maxSocketsPerUser, connectsPer10s } = room.limits;
+  if (room.hub.openSockets(session.userId).length >= maxSocketsPerUser) {
+    return fail("rate_limited", `too many open sockets: at most ${maxSocketsPerUser} per user in a room`, {
+      retryAfterSec: SOCKETS_FULL_RETRY_SEC,
+    });
+  }
+  const connect = room.hub.admitConnect(session.userId, now, connectsPer10s);
+  if (!connect.ok) {
+    return fail("rate_limited", `too many connects: at most ${connectsPer10s} per 10 s`, {
+      retryAfterSec: connect.retryAfterSec,
+    });
+  }
+  return null;
+}
 
 /** Accepts a member's socket: welcome, then the missed messages (or resync), then live traffic. */
-export function connect(room: RoomCore, socket: WebSocket, userId: string, since: number | null, now: number): void {
+export function connect(room: RoomCore, socket: WebSocket, session: UpgradeSession, now: number): void {
   const meta = room.meta as RoomMeta;
-  const first = room.hub.accept(socket, { userId, connectedAt: now });
+  const { userId, since } = session;
+  const first = room.hub.accept(socket, {
+    userId,
+    connectedAt: now,
+    iat: session.iat,
+    exp: session.exp,
+    clientId: session.clientId,
+    platform: session.platform,
+  });
   const online = room.hub.online();
   room.hub.send(
     socket,
@@ -54,40 +86,94 @@ export function connect(room: RoomCore, socket: WebSocket, userId: string, since
 /** Forgets a closed socket; the user's last socket going tells the room they went offline. */
 export function disconnect(room: RoomCore, socket: WebSocket): void {
   const released = room.hub.release(socket);
-  if (released?.wentOffline) {
-    const count = room.hub.online().size;
-    room.hub.broadcast(encode({ type: "presence", userId: released.userId, online: false, count }));
+  if (released?.wentOffline) announceOffline(room, released.userId);
+}
+
+/** Tells the room a user went offline. */
+export function announceOffline(room: RoomCore, userId: string): void {
+  room.hub.broadcast(encode({ type: "presence", userId, online: false, count: room.hub.online().size }));
+}
+
+/**
+ * Handles one client frame (parsed, or the reason it could not be): every frame — a malformed one
+ * too — first takes its tokens from the socket's budget, so no frame is answered beyond the budget.
+ */
+export function onMessage(
+  room: RoomCore,
+  socket: WebSocket,
+  identity: SocketIdentity,
+  frame: Result<ClientFrame>,
+  now: number,
+): void {
+  const kind = frame.ok && frame.value.type === "history" ? "history" : "frame";
+  const verdict = admitFrame(identity.budget ?? freshBudget(), kind, now, room.limits);
+  if (!verdict.ok) {
+    const clientMsgId = frame.ok && frame.value.type === "send" ? frame.value.clientMsgId : undefined;
+    overBudget(room, socket, verdict, "too many frames: slow down", clientMsgId);
+  } else if (identity.exp > 0 && identity.exp * 1000 <= now) {
+    // The alarm closes sockets at their token's expiry; a frame that arrives first must not slip through.
+    room.hub.closeExpired(now);
+  } else if (!frame.ok) {
+    room.hub.saveBudget(socket, verdict.budget, false);
+    sendError(room, socket, frame);
+  } else if (room.roleOf(identity.userId) === "none") {
+    // A removed member's frames arrive only in the instant before its close lands.
+    room.hub.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
+  } else {
+    room.hub.saveBudget(socket, verdict.budget, false);
+    onFrame(room, socket, identity.userId, frame.value, now);
   }
 }
 
 /** Handles one valid client frame from a member's socket. */
-export function onFrame(room: RoomCore, socket: WebSocket, userId: string, frame: ClientFrame, now: number): void {
-  const actor: Actor = { kind: "user", userId };
-  let reply: Result<unknown>;
+function onFrame(room: RoomCore, socket: WebSocket, userId: string, frame: ClientFrame, now: number): void {
   switch (frame.type) {
     case "send": {
       const result = send(room, userId, frame, false, now);
       if (result.ok) {
         room.hub.send(socket, encode({ type: "ack", clientMsgId: frame.clientMsgId, ...result.value }));
-      }
-      reply = result;
-      break;
+      } else if (result.kind === "rate_limited") {
+        // The send bucket and slow mode refuse for rate reasons: one notice a second, as for frames.
+        const budget = room.hub.identity(socket)?.budget ?? freshBudget();
+        const verdict = refuse(budget, now, (result.retryAfterSec ?? 1) * 1000, room.limits);
+        overBudget(room, socket, verdict, result.message, frame.clientMsgId);
+      } else sendError(room, socket, result, frame.clientMsgId);
+      return;
     }
-    case "read":
-      reply = markRead(room, userId, frame.seq, now);
-      break;
+    case "read": {
+      const result = markRead(room, userId, frame.seq, now);
+      if (!result.ok) sendError(room, socket, result);
+      return;
+    }
     case "typing":
-      if (!room.restrictionOf(userId, now)) room.hub.broadcast(encode({ type: "typing", userId }), socket);
-      reply = ok(undefined);
-      break;
+      // At most one typing frame per user per TYPING_INTERVAL_MS reaches the others; the rest are dropped.
+      if (!room.restrictionOf(userId, now) && room.hub.typingDue(userId, now, room.limits.typingIntervalMs)) {
+        room.hub.broadcast(encode({ type: "typing", userId }), socket);
+      }
+      return;
     case "history": {
+      const actor = { kind: "user", userId } as const;
       const result = history(room, actor, { before: frame.before, limit: frame.limit ?? HISTORY_DEFAULT }, now);
       if (result.ok) room.hub.send(socket, encode({ type: "history", ...result.value }));
-      reply = result;
-      break;
+      else sendError(room, socket, result);
+      return;
     }
   }
-  if (!reply.ok) sendError(room, socket, reply, frame.type === "send" ? frame.clientMsgId : undefined);
+}
+
+/** A refusal for a rate reason: at most one RATE_LIMITED frame a second; 4008 after a long flood. */
+function overBudget(
+  room: RoomCore,
+  socket: WebSocket,
+  verdict: Extract<FrameVerdict, { ok: false }>,
+  message: string,
+  clientMsgId?: string,
+): void {
+  room.hub.saveBudget(socket, verdict.budget, verdict.notify);
+  if (verdict.notify) {
+    sendError(room, socket, fail("rate_limited", message, { retryAfterSec: verdict.retryAfterSec }), clientMsgId);
+  }
+  if (verdict.close) room.hub.closeSocket(socket, CLOSE_ABUSE, "over the frame budget for too long");
 }
 
 /** Answers a refused frame with an `error` frame; the connection stays open. */

@@ -1,20 +1,32 @@
 /**
  * @module sockets
- * The room's live connections over the hibernation API: identity in each socket's attachment and tag,
- * an online-count cache rebuilt after wake-up, and an outgoing queue that coalesces the frames bound
- * for one socket in the same turn into one `batch` frame (SPEC §4).
+ * The room's live connections over the hibernation API (SPEC §4): each socket's identity lives in its
+ * attachment and its user id in its tag, so both survive hibernation; the maps here are caches rebuilt
+ * after wake-up. Outgoing frames go through one queue that coalesces what is bound for one socket into
+ * a `batch` frame (see {@link SocketHub.flush}).
  */
 import { encodeBatch } from "./protocol";
+import { admitConnect, type FrameBudget, typingDue } from "./socket-budget";
 
 /** What a socket remembers across hibernation (kept small: the attachment limit is 2 KiB). */
 export interface SocketIdentity {
   userId: string;
   connectedAt: number;
+  /** The token's issue and expiry times in seconds (revocation and expiry close with 4001); 0 = unknown. */
+  iat: number;
+  exp: number;
+  /** What the client said it is (Wildfire `user_chatroom`): free text and a platform number. */
+  clientId: string;
+  platform: number;
+  /** Backup of the frame budget, written when the socket is refused (SPEC §8.1). */
+  budget?: FrameBudget;
 }
 
-/** Close codes of SPEC §4. */
+/** Close codes of SPEC §4 and §8.1. */
+export const CLOSE_TOKEN = 4001;
 export const CLOSE_REMOVED = 4003;
 export const CLOSE_ROOM_ENDED = 4004;
+export const CLOSE_ABUSE = 4008;
 
 type Target = "all" | { only: WebSocket } | { except: WebSocket };
 interface Outgoing {
@@ -24,11 +36,34 @@ interface Outgoing {
 
 /** Longest time a frame waits to be coalesced with others while the room is busy. */
 export const COALESCE_MS = 10;
+/** Size of the connect log above which users with no recent connect are swept from it. */
+const CONNECT_LOG_SWEEP = 1000;
+/** Largest batch frame sent (SPEC §8.1): clients and proxies that cap frames at 1 MiB still take it. */
+export const BATCH_MAX_BYTES = 512 * 1024;
 
-/** One frame as is, several as one batch, none as null. */
-function payloadOf(items: readonly Outgoing[]): string | null {
-  if (items.length === 0) return null;
-  return items.length === 1 ? (items[0] as Outgoing).frame : encodeBatch(items.map((item) => item.frame));
+/**
+ * Payloads for one socket: one frame as is, several joined into `batch` frames, each batch kept under
+ * BATCH_MAX_BYTES (a single frame larger than that goes alone; frames are ≤ 16 KiB in practice).
+ * Lengths are UTF-16 units, an upper bound on bytes only for ASCII, so the bound is taken as 3 bytes a unit.
+ */
+export function payloadsOf(frames: readonly string[], maxBytes = BATCH_MAX_BYTES): string[] {
+  if (frames.length <= 1) return [...frames];
+  const payloads: string[] = [];
+  let group: string[] = [];
+  let size = 0;
+  const close = () => {
+    if (group.length > 0) payloads.push(group.length === 1 ? (group[0] as string) : encodeBatch(group));
+    group = [];
+    size = 0;
+  };
+  for (const frame of frames) {
+    const bytes = frame.length * 3 + 1;
+    if (size + bytes > maxBytes - 32) close();
+    group.push(frame);
+    size += bytes;
+  }
+  close();
+  return payloads;
 }
 
 function wants(target: Target, socket: WebSocket): boolean {
@@ -36,37 +71,87 @@ function wants(target: Target, socket: WebSocket): boolean {
   return "only" in target ? target.only === socket : target.except !== socket;
 }
 
+function isIdentity(value: unknown): value is SocketIdentity {
+  return typeof value === "object" && value !== null && typeof (value as SocketIdentity).userId === "string";
+}
+
 /** The connection registry of one room object. */
 export class SocketHub {
-  private onlineCache: Map<string, number> | null = null;
+  /** Identity per open socket, and open sockets per user; null until rebuilt after wake-up. */
+  private sessions: Map<WebSocket, SocketIdentity> | null = null;
+  private onlineCounts = new Map<string, number>();
   private queue: Outgoing[] = [];
   private flushScheduled = false;
   private lastFlushAt = 0;
   /** Sockets accepted since the last flush, with how many queued frames predate them. */
   private fresh = new Map<WebSocket, number>();
+  /** Per-user throttles kept in memory (an eviction forgets them, which only ever lets one more through). */
+  private typingAt = new Map<string, number>();
+  private connectsAt = new Map<string, number[]>();
 
-  constructor(private readonly ctx: DurableObjectState) {}
+  /**
+   * @param onOffline called when a socket the room closes itself (kick, ban, expiry, abuse) was its
+   *   user's last: presence is told at once, not when the client's close handshake arrives.
+   */
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly onOffline: (userId: string) => void = () => {},
+  ) {}
 
-  /** Accepts a socket for `userId`; returns true when it is the user's first live socket. */
+  /** Whether a user's `typing` goes out now (TYPING_INTERVAL_MS); records it when it does. */
+  typingDue(userId: string, now: number, intervalMs: number): boolean {
+    if (!typingDue(this.typingAt.get(userId), now, intervalMs)) return false;
+    this.typingAt.set(userId, now);
+    return true;
+  }
+
+  /** Counts a connect against CONNECTS_PER_10S for the user, or says how long to wait. */
+  admitConnect(userId: string, now: number, limit: number): { ok: true } | { ok: false; retryAfterSec: number } {
+    const verdict = admitConnect(this.connectsAt.get(userId) ?? [], now, limit);
+    this.connectsAt.set(userId, verdict.recent);
+    // Forget users whose connects have all left the window, so the map stays as small as the churn.
+    if (this.connectsAt.size > CONNECT_LOG_SWEEP) {
+      for (const [user, times] of this.connectsAt)
+        if (times.every((at) => now - at >= 10_000)) this.connectsAt.delete(user);
+    }
+    return verdict.ok ? { ok: true } : { ok: false, retryAfterSec: verdict.retryAfterSec };
+  }
+
+  /** Accepts a socket for `identity.userId`; returns true when it is the user's first live socket. */
   accept(socket: WebSocket, identity: SocketIdentity): boolean {
     // Frames queued before this socket existed belong to the sockets open then, not to it.
     this.fresh.set(socket, this.queue.length);
-    // Read the cache before accepting, so a rebuild cannot count the new socket twice.
-    const online = this.online();
+    // Build the caches before accepting, so a rebuild cannot count the new socket twice.
+    const sessions = this.all();
     this.ctx.acceptWebSocket(socket, [identity.userId]);
     socket.serializeAttachment(identity);
-    const count = (online.get(identity.userId) ?? 0) + 1;
-    online.set(identity.userId, count);
+    sessions.set(socket, identity);
+    const count = (this.onlineCounts.get(identity.userId) ?? 0) + 1;
+    this.onlineCounts.set(identity.userId, count);
     return count === 1;
   }
 
   /** Identity of a socket, or null for a socket that is not ours. */
   identity(socket: WebSocket): SocketIdentity | null {
+    const cached = this.all().get(socket);
+    if (cached) return cached;
     const value: unknown = socket.deserializeAttachment();
-    if (typeof value !== "object" || value === null || typeof (value as SocketIdentity).userId !== "string") {
-      return null;
+    return isIdentity(value) ? value : null;
+  }
+
+  /** Keeps a socket's frame budget in memory and, when `backup`, in its attachment. */
+  saveBudget(socket: WebSocket, budget: FrameBudget, backup: boolean): void {
+    const identity = this.identity(socket);
+    if (!identity) return;
+    const updated = { ...identity, budget };
+    this.all().set(socket, updated);
+    if (backup) {
+      try {
+        socket.serializeAttachment(updated);
+      } catch {
+        // Closed under us.
+      }
     }
-    return value as SocketIdentity;
   }
 
   /**
@@ -76,31 +161,54 @@ export class SocketHub {
   release(socket: WebSocket): { userId: string; wentOffline: boolean } | null {
     const identity = this.identity(socket);
     if (!identity) return null;
-    const online = this.online();
-    const before = online.get(identity.userId) ?? 0;
-    const remaining = this.ctx
-      .getWebSockets(identity.userId)
-      .filter((other) => other !== socket && other.readyState === WebSocket.READY_STATE_OPEN).length;
-    if (remaining === 0) online.delete(identity.userId);
-    else online.set(identity.userId, remaining);
+    this.all().delete(socket);
+    const before = this.onlineCounts.get(identity.userId) ?? 0;
+    const remaining = this.openSockets(identity.userId).filter((other) => other !== socket).length;
+    if (remaining === 0) {
+      this.onlineCounts.delete(identity.userId);
+      this.typingAt.delete(identity.userId);
+    } else this.onlineCounts.set(identity.userId, remaining);
     return { userId: identity.userId, wentOffline: before > 0 && remaining === 0 };
   }
 
-  /** Live socket count per user; rebuilt from the runtime after the object wakes up. */
+  /** Live socket count per user. */
   online(): Map<string, number> {
-    if (!this.onlineCache) {
-      const online = new Map<string, number>();
-      for (const socket of this.ctx.getWebSockets()) {
-        const identity = socket.readyState === WebSocket.READY_STATE_OPEN ? this.identity(socket) : null;
-        if (identity) online.set(identity.userId, (online.get(identity.userId) ?? 0) + 1);
-      }
-      this.onlineCache = online;
-    }
-    return this.onlineCache;
+    this.all();
+    return this.onlineCounts;
   }
 
   isOnline(userId: string): boolean {
     return (this.online().get(userId) ?? 0) > 0;
+  }
+
+  /** A user's open sockets in this room. */
+  openSockets(userId: string): WebSocket[] {
+    return this.ctx.getWebSockets(userId).filter((socket) => socket.readyState === WebSocket.READY_STATE_OPEN);
+  }
+
+  /** The earliest token expiry (epoch ms) of an open socket, or null (the alarm closes it then). */
+  nextTokenExpiry(): number | null {
+    let earliest: number | null = null;
+    for (const identity of this.all().values()) {
+      if (identity.exp > 0 && (earliest === null || identity.exp * 1000 < earliest)) earliest = identity.exp * 1000;
+    }
+    return earliest;
+  }
+
+  /** Closes, with 4001, every socket whose token has expired at `now`. */
+  closeExpired(now: number): void {
+    const expired = [...this.all()].filter(([, identity]) => identity.exp > 0 && identity.exp * 1000 <= now);
+    if (expired.length === 0) return;
+    this.flush();
+    for (const [socket] of expired) this.close(socket, CLOSE_TOKEN, "token expired");
+  }
+
+  /** Closes, with 4001, a user's sockets opened with a token issued at or before `iatAtMost` (seconds). */
+  closeRevoked(userId: string, iatAtMost: number): number {
+    const revoked = this.openSockets(userId).filter((socket) => (this.identity(socket)?.iat ?? 0) <= iatAtMost);
+    if (revoked.length > 0) this.flush();
+    for (const socket of revoked) this.close(socket, CLOSE_TOKEN, "token revoked");
+    return revoked.length;
   }
 
   /** Queues a frame for every socket. */
@@ -124,11 +232,24 @@ export class SocketHub {
     for (const socket of this.ctx.getWebSockets(userId)) this.close(socket, code, reason);
   }
 
+  /** Sends the queue now, then closes one socket with `code`. */
+  closeSocket(socket: WebSocket, code: number, reason: string): void {
+    this.flush();
+    this.close(socket, code, reason);
+  }
+
   /** Sends the queue now, then closes every socket with `code`. */
   closeAll(code: number, reason: string): void {
     this.flush();
-    for (const socket of this.ctx.getWebSockets()) this.close(socket, code, reason);
-    this.onlineCache = new Map();
+    for (const socket of this.ctx.getWebSockets()) {
+      try {
+        socket.close(code, reason);
+      } catch {
+        // Already closing.
+      }
+    }
+    this.sessions = new Map();
+    this.onlineCounts = new Map();
   }
 
   private close(socket: WebSocket, code: number, reason: string): void {
@@ -137,6 +258,26 @@ export class SocketHub {
     } catch {
       // Already closing: nothing left to tell it.
     }
+    const released = this.release(socket);
+    if (released?.wentOffline) this.onOffline(released.userId);
+  }
+
+  /** The identity cache, rebuilt from the runtime's sockets after wake-up. */
+  private all(): Map<WebSocket, SocketIdentity> {
+    if (!this.sessions) {
+      const sessions = new Map<WebSocket, SocketIdentity>();
+      const counts = new Map<string, number>();
+      for (const socket of this.ctx.getWebSockets()) {
+        if (socket.readyState !== WebSocket.READY_STATE_OPEN) continue;
+        const value: unknown = socket.deserializeAttachment();
+        if (!isIdentity(value)) continue;
+        sessions.set(socket, value);
+        counts.set(value.userId, (counts.get(value.userId) ?? 0) + 1);
+      }
+      this.sessions = sessions;
+      this.onlineCounts = counts;
+    }
+    return this.sessions;
   }
 
   /**
@@ -153,7 +294,11 @@ export class SocketHub {
     else setTimeout(() => this.flush(), wait);
   }
 
-  /** Writes queued frames: one frame as is, several as one batch. */
+  /**
+   * Writes the queue. Frames for "all" are the common case: every socket that no targeted frame names
+   * gets the same payload, encoded once; a socket named by a targeted frame (an ack, an error, a
+   * welcome) or accepted mid-window gets its own list, in queue order.
+   */
   flush(): void {
     this.flushScheduled = false;
     this.lastFlushAt = Date.now();
@@ -162,20 +307,29 @@ export class SocketHub {
     this.fresh = new Map();
     if (queue.length === 0) return;
     this.queue = [];
-    // Sockets named by a targeted frame get their own list; every other socket gets the same
-    // string, encoded once.
     const named = new Set<WebSocket>();
     for (const { target } of queue) if (target !== "all") named.add("only" in target ? target.only : target.except);
-    const shared = payloadOf(queue.filter((item) => item.target === "all" || "except" in item.target));
+    const shared = payloadsOf(
+      queue.filter((item) => item.target === "all" || "except" in item.target).map((item) => item.frame),
+    );
     for (const socket of this.ctx.getWebSockets()) {
       const from = fresh.get(socket) ?? 0;
       const own = named.has(socket) || from > 0;
-      const payload = own ? payloadOf(queue.slice(from).filter((item) => wants(item.target, socket))) : shared;
-      if (payload === null) continue;
-      try {
-        socket.send(payload);
-      } catch {
-        // The socket closed under us; its close event cleans up.
+      const payloads = own
+        ? payloadsOf(
+            queue
+              .slice(from)
+              .filter((item) => wants(item.target, socket))
+              .map((item) => item.frame),
+          )
+        : shared;
+      for (const payload of payloads) {
+        try {
+          socket.send(payload);
+        } catch {
+          // The socket closed under us; its close event cleans up.
+          break;
+        }
       }
     }
   }

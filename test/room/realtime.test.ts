@@ -2,7 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { admin, evict, newId } from "../helpers/admin";
 import { api } from "../helpers/api";
-import { connect } from "../helpers/socket";
+import { connect, type Frame } from "../helpers/socket";
 
 /** The room object's command layer, reached to drive its alarm with a moved clock. */
 interface Testable {
@@ -57,7 +57,7 @@ describe("realtime rules", () => {
     expect(await m.next("ack")).toMatchObject({ seq: 1, duplicate: false });
   });
 
-  it("limits the send rate with RATE_LIMITED error frames and loses no accepted message", async () => {
+  it("limits the send rate with one RATE_LIMITED notice a second and loses no accepted message", async () => {
     const host = newId("h");
     const id = await room(host, [`${host}-b`]);
     const a = await connect(id, host);
@@ -65,18 +65,24 @@ describe("realtime rules", () => {
     await a.next("welcome");
     await b.next("welcome");
     for (let i = 0; i < 20; i++) a.send({ type: "send", clientMsgId: `r${i}`, content: `r${i}` });
-    const outcomes: string[] = [];
-    for (let i = 0; i < 20; i++) {
+    const acks: Frame[] = [];
+    const errors: Frame[] = [];
+    while (acks.length < 10 || errors.length < 1) {
       const frame = await a.next();
-      if (frame.type === "ack" || frame.type === "error")
-        outcomes.push(frame.type === "ack" ? "ack" : String(frame.code));
-      else i--;
+      if (frame.type === "ack") acks.push(frame);
+      if (frame.type === "error") errors.push(frame);
     }
-    const acked = outcomes.filter((o) => o === "ack").length;
-    expect(acked).toBe(10);
-    expect(outcomes.filter((o) => o === "RATE_LIMITED")).toHaveLength(10);
+    a.send({ type: "history", limit: 1 });
+    await a.next("history");
+    // SEND_BURST (10) sends pass; the first refused one is answered, the rest of this second are not.
+    // (Which sends win is not asserted: in the pool, frames of one burst may be handled out of order.)
+    expect(a.pending.filter((frame) => frame.type === "ack" || frame.type === "error")).toEqual([]);
+    expect(acks.map((ack) => Number(ack.seq)).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: "RATE_LIMITED", retryAfterSec: 1 });
+    expect(acks.map((ack) => ack.clientMsgId)).not.toContain(errors[0]?.clientMsgId);
     const seqs: number[] = [];
-    for (let i = 0; i < acked; i++) seqs.push(Number((await b.next("message")).seq));
+    for (let i = 0; i < 10; i++) seqs.push(Number((await b.next("message")).seq));
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { activeOrNull, isActive, nextExpiry, type Restriction, resolveExpiry } from "../../src/room/restrictions";
+import {
+  activeOrNull,
+  isActive,
+  isBanned,
+  isMuted,
+  mayChangeRestriction,
+  nextExpiry,
+  type Restriction,
+  resolveExpiry,
+} from "../../src/room/restrictions";
 
 const NOW = 1_700_000_000_000;
 
@@ -110,5 +119,37 @@ describe("resolveExpiry", () => {
     expect(isActive(resolved, NOW)).toBe(true);
     expect(isActive(resolved, NOW + 29_999)).toBe(true);
     expect(isActive(resolved, NOW + 30_000)).toBe(false);
+  });
+});
+
+describe("isBanned and isMuted", () => {
+  it("apply while the restriction is active and stop at its expiry", () => {
+    const ban = { status: 2 as const, expiresAt: NOW + 1000 };
+    expect(isBanned(ban, NOW)).toBe(true);
+    expect(isBanned(ban, NOW + 1000)).toBe(false);
+    expect(isMuted(ban, NOW)).toBe(false);
+    expect(isMuted({ status: 1, expiresAt: 0 }, NOW)).toBe(true);
+    expect(isBanned(null, NOW)).toBe(false);
+  });
+});
+
+describe("mayChangeRestriction", () => {
+  const byHost: Restriction = { userId: "u", status: 2, expiresAt: NOW + 60_000, reason: null, setBy: 2 };
+  it("lets the setter's rank or higher lift, shorten or soften it", () => {
+    expect(mayChangeRestriction(byHost, 2, null, NOW)).toBe(true);
+    expect(mayChangeRestriction(byHost, 3, { status: 1, expiresAt: NOW + 1 }, NOW)).toBe(true);
+  });
+  it("lets a lower rank only lengthen or harden it", () => {
+    expect(mayChangeRestriction(byHost, 1, null, NOW)).toBe(false);
+    expect(mayChangeRestriction(byHost, 1, { status: 1, expiresAt: 0 }, NOW)).toBe(false);
+    expect(mayChangeRestriction(byHost, 1, { status: 2, expiresAt: NOW + 30_000 }, NOW)).toBe(false);
+    expect(mayChangeRestriction(byHost, 1, { status: 2, expiresAt: NOW + 90_000 }, NOW)).toBe(true);
+    expect(mayChangeRestriction(byHost, 1, { status: 2, expiresAt: 0 }, NOW)).toBe(true);
+    const forever = { ...byHost, expiresAt: 0 };
+    expect(mayChangeRestriction(forever, 1, { status: 2, expiresAt: NOW + 90_000 }, NOW)).toBe(false);
+  });
+  it("places no limit once the restriction has expired or when there is none", () => {
+    expect(mayChangeRestriction(byHost, 1, null, NOW + 60_000)).toBe(true);
+    expect(mayChangeRestriction(null, 1, { status: 1, expiresAt: 0 }, NOW)).toBe(true);
   });
 });
