@@ -9,7 +9,7 @@ import { sign } from "hono/jwt";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { wildfireSign } from "../../src/admin/sign";
 import { newId } from "../helpers/admin";
-import { directoryRows, roomRows } from "./state";
+import { directoryRows, roomRows, settle } from "./state";
 import { adminCall, adminJson, apiCall, apiJson, call, token } from "./worker";
 
 const b64url = (value: unknown) =>
@@ -342,6 +342,8 @@ beforeAll(async () => {
     nonce: w.replayNonce,
   });
   expect(((await first.json()) as { code: number }).code).toBe(0);
+  // Run the pending index and activity flushes now, so none lands between a row's two snapshots.
+  for (const id of [w.room, w.other, w.replayRoom]) await settle(id);
 });
 
 describe("authentication and authorisation abuse", () => {
