@@ -38,7 +38,7 @@ export default defineConfig(async () => {
       name,
       include,
       exclude,
-      setupFiles: ["./test/apply-migrations.ts"],
+      setupFiles: ["./test/apply-migrations.ts", "./test/conformance-hooks.ts"],
       testTimeout: 20_000,
       // Request logs are noise unless a test fails.
       silent: "passed-only" as const,

@@ -369,6 +369,9 @@ var RoomSocket = class {
 
 // src/client/api.ts
 var enc = encodeURIComponent;
+var DEFAULT_RETRIES = 2;
+var DEFAULT_MAX_WAIT_SEC = 30;
+var FALLBACK_WAIT_SEC = 1;
 function isErrorEnvelope(body) {
   return typeof body === "object" && body !== null && typeof body.code === "string";
 }
@@ -376,13 +379,34 @@ var EdgeroomApi = class {
   baseUrl;
   token;
   fetcher;
+  retry;
   constructor(options = {}) {
     this.baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
     this.token = options.token ?? null;
     this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
+    this.retry = {
+      retries: Math.max(0, options.retry?.retries ?? DEFAULT_RETRIES),
+      maxWaitSec: options.retry?.maxWaitSec ?? DEFAULT_MAX_WAIT_SEC,
+      nonIdempotent: options.retry?.nonIdempotent ?? false,
+      sleep: options.retry?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    };
   }
-  /** One call: JSON in, envelope out. */
+  /** One call: JSON in, envelope out; a 429 is waited out and retried as {@link RetryOptions} allow. */
   async request(method, path, options = {}) {
+    const retryable = options.retry ?? (method !== "POST" || this.retry.nonIdempotent);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(method, path, options);
+      } catch (error) {
+        const wait =
+          error instanceof ApiError && error.status === 429 ? (error.retryAfterSec ?? FALLBACK_WAIT_SEC) : null;
+        if (wait === null || !retryable || attempt >= this.retry.retries || wait > this.retry.maxWaitSec) throw error;
+        await this.retry.sleep(wait * 1e3);
+      }
+    }
+  }
+  /** One HTTP exchange, without retries. */
+  async once(method, path, options) {
     let url = `${this.baseUrl}${path}`;
     const params = Object.entries(options.query ?? {}).filter((entry) => entry[1] !== void 0);
     if (params.length > 0) url += `?${params.map(([key, value]) => `${enc(key)}=${enc(String(value))}`).join("&")}`;
@@ -419,7 +443,7 @@ var EdgeroomApi = class {
   // ── development ──────────────────────────────────────────────────────
   /** Dev-only sign-in (DEV_MODE=true): a token for any user id. Stores it on this client. */
   async devToken(userId) {
-    const data = await this.request("POST", "/dev/token", { body: { userId } });
+    const data = await this.request("POST", "/dev/token", { body: { userId }, retry: true });
     this.token = data.token;
     return data;
   }
@@ -438,7 +462,7 @@ var EdgeroomApi = class {
   }
   /** Joins an open room. */
   join(chatroomId, body = {}) {
-    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/join`, { body });
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/join`, { body, retry: true });
   }
   /** Leaves a room (the host hands over; the last member ends it). */
   leave(chatroomId) {
@@ -475,16 +499,18 @@ var EdgeroomApi = class {
   }
   /** Sends a message over HTTP (same rules and dedupe as the socket). */
   sendMessage(chatroomId, body) {
-    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/messages`, { body });
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/messages`, { body, retry: true });
   }
   /** Moves my read marker. */
   markRead(chatroomId, seq) {
-    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/read`, { body: { seq } });
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/read`, { body: { seq }, retry: true });
   }
   // ── profiles ─────────────────────────────────────────────────────────
+  /** Sets my nickname and image. */
   updateProfile(body) {
     return this.request("PUT", "/api/users/me/profile", { body });
   }
+  /** Creates an open profile (an alternative identity for rooms). */
   createOpenProfile(body) {
     return this.request("POST", "/api/users/me/open-profiles", { body });
   }

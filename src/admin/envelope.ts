@@ -3,12 +3,13 @@
  * The Wildfire envelope: always HTTP 200 with {code, msg, result?}. The only file that knows
  * Wildfire's numeric codes (SPEC §2).
  */
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ErrorKind } from "../errors";
 import { toAppError } from "../validation";
 
 /** Wildfire code of each error kind. */
-export const ADMIN_CODES: Record<ErrorKind, number> = {
+export const ADMIN_CODES = {
   invalid_param: 251,
   too_large: 251,
   not_signed: 239,
@@ -25,16 +26,35 @@ export const ADMIN_CODES: Record<ErrorKind, number> = {
   not_found: 253,
   not_implemented: 254,
   server_error: 4,
-};
+} as const satisfies Record<ErrorKind, number>;
+
+/** A Wildfire error code (never 0, which is success). */
+type AdminCode = (typeof ADMIN_CODES)[ErrorKind];
+
+/** A refused admin call: a non-zero code and a message (naming the field for 251); never a result. */
+export const AdminFailure = z
+  .object({
+    code: z.literal([...new Set(Object.values(ADMIN_CODES))] as [AdminCode, ...AdminCode[]]),
+    msg: z.string(),
+  })
+  .openapi("WildfireFailure");
+
+/** The Wildfire envelope of a route with a result: code 0 with `result`, or a failure. */
+export function envelope<T extends z.ZodType>(result: T) {
+  return z.union([z.object({ code: z.literal(0), msg: z.literal("success"), result }), AdminFailure]);
+}
+
+/** The Wildfire envelope of a route without a result: code 0 alone, or a failure. */
+export const Done = z.union([z.object({ code: z.literal(0), msg: z.literal("success") }), AdminFailure]);
 
 /** A successful admin response with a result. */
 export function success<T>(c: Context, result: T) {
-  return c.json({ code: 0, msg: "success", result }, 200);
+  return c.json({ code: 0 as const, msg: "success" as const, result }, 200);
 }
 
 /** A successful admin response without a result. */
 export function done(c: Context) {
-  return c.json({ code: 0, msg: "success" }, 200);
+  return c.json({ code: 0 as const, msg: "success" as const }, 200);
 }
 
 /** Maps any error to the Wildfire envelope; unknown errors are logged and become code 4 without details. */

@@ -3,7 +3,7 @@
  * The Wildfire IM admin chatroom API (SPEC §2): signed POST routes, one short handler each,
  * answered in the Wildfire envelope. Unknown paths answer 254.
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 import { mintToken } from "../api/tokens";
 import { upsertProfile } from "../directory/store";
 import type { AppEnv } from "../env";
@@ -11,15 +11,14 @@ import { AppError, invalidParam, unwrap } from "../errors";
 import { CONTENT_MAX, TOKEN_TTL_DEFAULT_SECONDS } from "../limits";
 import { SendMessage as ChatSend } from "../room/protocol";
 import { bodyLimitGuard, validationHook } from "../validation";
-import { adminOnError, done, success } from "./envelope";
+import { adminOnError, Done, done, envelope, success } from "./envelope";
 import * as S from "./schemas";
-import { envelope } from "./schemas";
 import { adminSignature } from "./sign-middleware";
 
 const ADMIN: { kind: "admin" } = { kind: "admin" };
 
-/** Builds the OpenAPI route of one admin path. */
-function adminRoute<B extends z.ZodType, R extends z.ZodType>(path: string, body: B, result: R, summary: string) {
+/** Builds the OpenAPI route of one admin path; `reply` is its Wildfire envelope. */
+function adminRoute<B extends z.ZodType, R extends z.ZodType>(path: string, body: B, reply: R, summary: string) {
   return createRoute({
     method: "post",
     path,
@@ -29,16 +28,12 @@ function adminRoute<B extends z.ZodType, R extends z.ZodType>(path: string, body
     request: { body: { content: { "application/json": { schema: body } }, required: true } },
     responses: {
       200: {
-        description: "Wildfire envelope; code 0 on success",
-        content: { "application/json": { schema: envelope(result) } },
+        description: "Always HTTP 200: code 0 (with `result` where the route has one), or a Wildfire error code",
+        content: { "application/json": { schema: reply } },
       },
     },
   });
 }
-
-// Routes without a result omit it from the envelope.
-const NoResult = z.object({});
-const UserList = z.object({ list: z.array(z.string()) });
 
 /** The admin sub-app, mounted at /admin. */
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -49,7 +44,7 @@ adminApp.use("*", adminSignature);
 const room = (env: Env, chatroomId: string) => env.ROOMS.getByName(chatroomId);
 
 adminApp.openapi(
-  adminRoute("/chatroom/create", S.CreateChatroom, z.object({ chatroomId: z.string() }), "Create or update a chatroom"),
+  adminRoute("/chatroom/create", S.CreateChatroom, envelope(S.ChatroomCreated), "Create or update a chatroom"),
   async (c) => {
     const { chatroomId, ...fields } = c.req.valid("json");
     const id = chatroomId || crypto.randomUUID();
@@ -57,19 +52,7 @@ adminApp.openapi(
   },
 );
 
-const AdminInfo = z.object({
-  chatroomId: z.string(),
-  title: z.string(),
-  desc: z.string(),
-  portrait: z.string(),
-  extra: z.string(),
-  state: z.number(),
-  memberCount: z.number(),
-  createDt: z.number(),
-  updateDt: z.number(),
-});
-
-adminApp.openapi(adminRoute("/chatroom/info", S.ChatroomRef, AdminInfo, "Chatroom info"), async (c) => {
+adminApp.openapi(adminRoute("/chatroom/info", S.ChatroomRef, envelope(S.ChatroomInfo), "Chatroom info"), async (c) => {
   const { chatroomId } = c.req.valid("json");
   const info = unwrap(await room(c.env, chatroomId).info(ADMIN));
   return success(c, {
@@ -85,13 +68,13 @@ adminApp.openapi(adminRoute("/chatroom/info", S.ChatroomRef, AdminInfo, "Chatroo
   });
 });
 
-adminApp.openapi(adminRoute("/chatroom/del", S.ChatroomRef, NoResult, "End a chatroom"), async (c) => {
+adminApp.openapi(adminRoute("/chatroom/del", S.ChatroomRef, Done, "End a chatroom"), async (c) => {
   unwrap(await room(c.env, c.req.valid("json").chatroomId).end());
   return done(c);
 });
 
 adminApp.openapi(
-  adminRoute("/chatroom/set_black_status", S.SetBlackStatus, NoResult, "Mute (1), ban (2) or lift (0)"),
+  adminRoute("/chatroom/set_black_status", S.SetBlackStatus, Done, "Mute (1), ban (2) or lift (0)"),
   async (c) => {
     const { chatroomId, userId, status, expiredTime = 0 } = c.req.valid("json");
     if (status !== 0 && expiredTime !== 0 && expiredTime <= Date.now()) {
@@ -102,12 +85,8 @@ adminApp.openapi(
   },
 );
 
-const BlackList = z.object({
-  infos: z.array(z.object({ userId: z.string(), state: z.number(), expiredTime: z.number() })),
-});
-
 adminApp.openapi(
-  adminRoute("/chatroom/get_black_status", S.ChatroomRef, BlackList, "Active restrictions"),
+  adminRoute("/chatroom/get_black_status", S.ChatroomRef, envelope(S.BlackList), "Active restrictions"),
   async (c) => {
     const list = unwrap(await room(c.env, c.req.valid("json").chatroomId).restrictions());
     return success(c, {
@@ -117,7 +96,7 @@ adminApp.openapi(
 );
 
 adminApp.openapi(
-  adminRoute("/chatroom/set_manager", S.SetManager, NoResult, "Add (1) or remove (0) a manager"),
+  adminRoute("/chatroom/set_manager", S.SetManager, Done, "Add (1) or remove (0) a manager"),
   async (c) => {
     const { chatroomId, userId, status } = c.req.valid("json");
     unwrap(await room(c.env, chatroomId).setManager(ADMIN, userId, status === 1));
@@ -125,25 +104,31 @@ adminApp.openapi(
   },
 );
 
-adminApp.openapi(adminRoute("/chatroom/get_manager_list", S.ChatroomRef, UserList, "Managers"), async (c) => {
-  const list = unwrap(await room(c.env, c.req.valid("json").chatroomId).managers());
-  return success(c, { list });
-});
+adminApp.openapi(
+  adminRoute("/chatroom/get_manager_list", S.ChatroomRef, envelope(S.UserList), "Managers"),
+  async (c) => {
+    const list = unwrap(await room(c.env, c.req.valid("json").chatroomId).managers());
+    return success(c, { list });
+  },
+);
 
-adminApp.openapi(adminRoute("/chatroom/mute_all", S.MuteAll, NoResult, "Mute-all on (1) or off (0)"), async (c) => {
+adminApp.openapi(adminRoute("/chatroom/mute_all", S.MuteAll, Done, "Mute-all on (1) or off (0)"), async (c) => {
   const { chatroomId, status } = c.req.valid("json");
   unwrap(await room(c.env, chatroomId).updateSettings(ADMIN, { muteAll: status === 1 }));
   return done(c);
 });
 
-adminApp.openapi(adminRoute("/chatroom/members", S.Members, UserList, "Members, optionally paged"), async (c) => {
-  const { chatroomId, offset = 0, limit = -1 } = c.req.valid("json");
-  const { list } = unwrap(await room(c.env, chatroomId).members(offset, limit));
-  return success(c, { list });
-});
+adminApp.openapi(
+  adminRoute("/chatroom/members", S.Members, envelope(S.UserList), "Members, optionally paged"),
+  async (c) => {
+    const { chatroomId, offset = 0, limit = -1 } = c.req.valid("json");
+    const { list } = unwrap(await room(c.env, chatroomId).members(offset, limit));
+    return success(c, { list });
+  },
+);
 
 adminApp.openapi(
-  adminRoute("/user/create", S.CreateUser, z.object({ userId: z.string() }), "Create or update a user profile"),
+  adminRoute("/user/create", S.CreateUser, envelope(S.UserCreated), "Create or update a user profile"),
   async (c) => {
     const { userId, ...profile } = c.req.valid("json");
     const id = userId || crypto.randomUUID();
@@ -152,29 +137,16 @@ adminApp.openapi(
   },
 );
 
-adminApp.openapi(
-  adminRoute(
-    "/user/get_token",
-    S.GetToken,
-    z.object({ userId: z.string(), token: z.string(), expiresAt: z.number() }),
-    "Client token",
-  ),
-  async (c) => {
-    const { userId, ttlSeconds = TOKEN_TTL_DEFAULT_SECONDS } = c.req.valid("json");
-    const secret = c.env.TOKEN_SECRET;
-    if (!secret) throw new AppError("server_error", "server not configured: TOKEN_SECRET is unset");
-    const { token, expiresAt } = await mintToken(userId, secret, ttlSeconds, Date.now());
-    return success(c, { userId, token, expiresAt });
-  },
-);
+adminApp.openapi(adminRoute("/user/get_token", S.GetToken, envelope(S.UserToken), "Client token"), async (c) => {
+  const { userId, ttlSeconds = TOKEN_TTL_DEFAULT_SECONDS } = c.req.valid("json");
+  const secret = c.env.TOKEN_SECRET;
+  if (!secret) throw new AppError("server_error", "server not configured: TOKEN_SECRET is unset");
+  const { token, expiresAt } = await mintToken(userId, secret, ttlSeconds, Date.now());
+  return success(c, { userId, token, expiresAt });
+});
 
 adminApp.openapi(
-  adminRoute(
-    "/message/send",
-    S.SendMessage,
-    z.object({ messageUid: z.number(), timestamp: z.number() }),
-    "Send a chat message",
-  ),
+  adminRoute("/message/send", S.SendMessage, envelope(S.MessageSent), "Send a chat message"),
   async (c) => {
     const { sender, conv, payload } = c.req.valid("json");
     const field = payload.searchableContent ? "payload.searchableContent" : "payload.content";

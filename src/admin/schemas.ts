@@ -1,22 +1,29 @@
 /**
  * @module admin/schemas
- * One zod schema per Wildfire admin request body (SPEC §2); they validate, type and document.
+ * One zod schema per Wildfire admin request body and result (SPEC §2); they validate, type the
+ * handlers and document. Optional fields take `null` as absent (SPEC §8.2): other Wildfire SDKs send
+ * `null` for every field they were not given.
  */
 import { z } from "@hono/zod-openapi";
 import { DESC_MAX, EXTRA_MAX, MEMBERS_PAGE_MAX, NAME_MAX, TITLE_MAX, TOKEN_TTL_MAX_SECONDS, URL_MAX } from "../limits";
 import { Id } from "../validation";
 
+/** An optional field: absent, or `null`, which means the same (SPEC §8.2). */
+export function absent<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
 /** Empty string means "generate one" in Wildfire create calls. */
-const OptionalId = z.union([z.literal(""), Id]).optional();
+const OptionalId = absent(z.union([z.literal(""), Id]));
 
 export const CreateChatroom = z
   .object({
     chatroomId: OptionalId,
     title: z.string().min(1).max(TITLE_MAX),
-    desc: z.string().max(DESC_MAX).optional(),
-    portrait: z.string().max(URL_MAX).optional(),
-    extra: z.string().max(EXTRA_MAX).optional(),
-    state: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+    desc: absent(z.string().max(DESC_MAX)),
+    portrait: absent(z.string().max(URL_MAX)),
+    extra: absent(z.string().max(EXTRA_MAX)),
+    state: absent(z.union([z.literal(0), z.literal(1), z.literal(2)])),
   })
   .openapi("AdminCreateChatroom");
 
@@ -27,7 +34,7 @@ export const SetBlackStatus = z
     chatroomId: Id,
     userId: Id,
     status: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-    expiredTime: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    expiredTime: absent(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)),
   })
   .openapi("AdminSetBlackStatus");
 
@@ -42,22 +49,22 @@ export const MuteAll = z
 export const Members = z
   .object({
     chatroomId: Id,
-    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-    limit: z.number().int().min(1).max(MEMBERS_PAGE_MAX).optional(),
+    offset: absent(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)),
+    limit: absent(z.number().int().min(1).max(MEMBERS_PAGE_MAX)),
   })
   .openapi("AdminMembers");
 
 export const CreateUser = z
   .object({
     userId: OptionalId,
-    name: z.string().max(NAME_MAX).optional(),
+    name: absent(z.string().max(NAME_MAX)),
     displayName: z.string().min(1).max(NAME_MAX),
-    portrait: z.string().max(URL_MAX).optional(),
+    portrait: absent(z.string().max(URL_MAX)),
   })
   .openapi("AdminCreateUser");
 
 export const GetToken = z
-  .object({ userId: Id, ttlSeconds: z.number().int().min(60).max(TOKEN_TTL_MAX_SECONDS).optional() })
+  .object({ userId: Id, ttlSeconds: absent(z.number().int().min(60).max(TOKEN_TTL_MAX_SECONDS)) })
   .openapi("AdminGetToken");
 
 export const SendMessage = z
@@ -66,13 +73,53 @@ export const SendMessage = z
     conv: z.object({ type: z.literal(2), target: Id, line: z.literal(0) }),
     payload: z.object({
       type: z.number().int().min(0).max(1_000_000),
-      searchableContent: z.string().optional(),
-      content: z.string().optional(),
+      searchableContent: absent(z.string()),
+      content: absent(z.string()),
     }),
   })
   .openapi("AdminSendMessage");
 
-/** The Wildfire response envelope, for the OpenAPI document. */
-export function envelope<T extends z.ZodType>(result: T) {
-  return z.object({ code: z.number().int(), msg: z.string(), result: result.optional() });
-}
+// ── results (inside the envelope's `result`) ─────────────────────────
+
+/** chatroom/create. */
+export const ChatroomCreated = z.object({ chatroomId: z.string() }).openapi("AdminChatroomCreated");
+
+/** chatroom/info. */
+export const ChatroomInfo = z
+  .object({
+    chatroomId: z.string(),
+    title: z.string(),
+    desc: z.string(),
+    portrait: z.string(),
+    extra: z.string(),
+    state: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+    memberCount: z.number().int(),
+    createDt: z.number().int(),
+    updateDt: z.number().int(),
+  })
+  .openapi("AdminChatroomInfo");
+
+/** chatroom/get_black_status: unexpired restrictions (expiredTime 0 = forever). */
+export const BlackList = z
+  .object({
+    infos: z.array(
+      z.object({ userId: z.string(), state: z.union([z.literal(1), z.literal(2)]), expiredTime: z.number().int() }),
+    ),
+  })
+  .openapi("AdminBlackList");
+
+/** chatroom/get_manager_list and chatroom/members. */
+export const UserList = z.object({ list: z.array(z.string()) }).openapi("AdminUserList");
+
+/** user/create. */
+export const UserCreated = z.object({ userId: z.string() }).openapi("AdminUserCreated");
+
+/** user/get_token. */
+export const UserToken = z
+  .object({ userId: z.string(), token: z.string(), expiresAt: z.number().int() })
+  .openapi("AdminUserToken");
+
+/** message/send: messageUid is the room seq. */
+export const MessageSent = z
+  .object({ messageUid: z.number().int(), timestamp: z.number().int() })
+  .openapi("AdminMessageSent");

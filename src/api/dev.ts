@@ -8,7 +8,7 @@ import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { bodyLimitGuard, Id, validationHook } from "../validation";
 import { apiOnError, reply } from "./envelope";
-import { ErrorBody, ok } from "./schemas";
+import { clientErrors, DevToken, success } from "./schemas";
 import { mintToken } from "./tokens";
 
 /** Dev tokens live for a day. */
@@ -28,17 +28,7 @@ devApp.openapi(
     summary: "Dev-only: a client token for any user (DEV_MODE=true only)",
     tags: ["dev"],
     request: { body: { content: { "application/json": { schema: DevTokenBody } }, required: true } },
-    responses: {
-      200: {
-        description: "Token",
-        content: {
-          "application/json": {
-            schema: ok(z.object({ userId: z.string(), token: z.string(), expiresAt: z.number() })),
-          },
-        },
-      },
-      404: { description: "DEV_MODE is off", content: { "application/json": { schema: ErrorBody } } },
-    },
+    responses: { 200: success(DevToken, 200, "Token"), ...clientErrors(400, 404, 413, 429, 500) },
   }),
   async (c) => {
     if (c.env.DEV_MODE !== "true") throw new AppError("not_found", "no such route");

@@ -8,9 +8,10 @@ import type { AppEnv } from "../env";
 import { toAppError } from "../validation";
 import { CLIENT_ERRORS, clientErrorBody } from "./codes";
 
-/** A success response in the client envelope. */
-export function reply<T, S extends 200 | 201>(c: Context<AppEnv>, data: T, status: S = 200 as S, message = "OK") {
-  return c.json({ status, message, data }, status);
+/** A success response in the client envelope (status 200 "OK" unless given). */
+export function reply<T, S extends 200 | 201 = 200>(c: Context<AppEnv>, data: T, status?: S, message = "OK") {
+  const code = (status ?? 200) as S;
+  return c.json({ status: code, message, data }, code);
 }
 
 /** Maps any error to the client error envelope; unknown errors are logged and become SERVER_ERROR. */

@@ -1,7 +1,8 @@
 /**
  * @module api/schemas
- * One zod schema per client API wire shape (SPEC §3): request bodies, queries and params. They
- * validate, give the handler types, and feed the OpenAPI document.
+ * One zod schema per client API wire shape (SPEC §3): request bodies, queries and params, and the
+ * `data` of every answer with the envelopes around it. They validate, type the handlers and the
+ * typed client, and feed the OpenAPI document.
  */
 import { z } from "@hono/zod-openapi";
 import {
@@ -16,7 +17,9 @@ import {
   URL_MAX,
   USERS_PER_CALL_MAX,
 } from "../limits";
+import { WireMessage, WireRole, WireRoomState } from "../room/protocol";
 import { Id } from "../validation";
+import { type ClientErrorStatus, codesOf } from "./codes";
 
 const EpochMs = z.number().int().min(0).max(8_640_000_000_000_000);
 const Url = z.string().max(URL_MAX);
@@ -101,12 +104,180 @@ export const WsQuery = z.object({
   platform: z.coerce.number().int().min(0).max(1000).optional(),
 });
 
-/** The success envelope of SPEC §3, for the OpenAPI document. */
-export function ok<T extends z.ZodType>(data: T) {
-  return z.object({ status: z.number().int(), message: z.string(), data });
+// ── response data (what each route answers inside `data`) ────────────
+
+const ImageUrls = z.array(z.string());
+
+/** POST /api/chatroom (FlameTalk create): the host's view of the new room. */
+export const CreatedChatroom = z
+  .object({
+    chatroomId: z.string(),
+    userChatroomId: z.number().int().nullable(),
+    hostId: z.string(),
+    count: z.number().int(),
+    isOpen: z.boolean(),
+    url: z.string().nullable().openapi({ description: "Invite URL (`<origin>/?join=<chatroomId>`) for open rooms" }),
+    title: z.string(),
+    thumbnails: ImageUrls,
+    state: WireRoomState,
+    startAt: EpochMs.nullable(),
+    durationMinutes: z.number().int().nullable(),
+  })
+  .openapi("CreatedChatroom");
+
+const ListedRoom = {
+  userChatroomId: z.number().int(),
+  chatroomId: z.string(),
+  title: z.string(),
+  isOpen: z.boolean(),
+  role: WireRole,
+  count: z.number().int(),
+  thumbnails: ImageUrls,
+};
+
+/** An ongoing room of the caller's list, sorted by last activity. */
+export const OngoingRoom = z
+  .object({
+    ...ListedRoom,
+    startedAt: EpochMs.nullable(),
+    lastMessage: z.object({ seq: z.number().int(), preview: z.string(), at: EpochMs }).nullable(),
+    unread: z.number().int(),
+  })
+  .openapi("OngoingRoom");
+
+/** A scheduled room of the caller's list, sorted by startAt. */
+export const ScheduledRoom = z
+  .object({ ...ListedRoom, startAt: EpochMs.nullable(), durationMinutes: z.number().int().nullable() })
+  .openapi("ScheduledRoom");
+
+/** GET /api/chatrooms. */
+export const RoomList = z
+  .object({
+    count: z.number().int(),
+    ongoing: z.array(OngoingRoom),
+    scheduled: z.array(ScheduledRoom),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("RoomList");
+
+/** POST /api/chatrooms/:id/leave. */
+export const LeaveResult = z.object({ ended: z.boolean() }).openapi("LeaveResult");
+
+/** POST /api/chatrooms/:id/members: who was added, who was skipped and why. */
+export const InviteResult = z
+  .object({
+    added: z.array(z.string()),
+    skipped: z.array(
+      z.object({
+        userId: z.string(),
+        reason: z.string().openapi({ description: "`member` (already in the room) or `banned`" }),
+      }),
+    ),
+  })
+  .openapi("InviteResult");
+
+/** DELETE /api/chatrooms/:id/members/:userId. */
+export const KickResult = z.object({ userId: z.string(), kicked: z.literal(true) }).openapi("KickResult");
+
+/** PUT / DELETE /api/chatrooms/:id/managers/:userId. */
+export const ManagerResult = z.object({ userId: z.string(), manager: z.boolean() }).openapi("ManagerResult");
+
+/** PUT /api/chatrooms/:id/restrictions/:userId: expiresAt 0 means forever. */
+export const RestrictionSet = z
+  .object({
+    userId: z.string(),
+    status: z.union([z.literal(1), z.literal(2)]),
+    expiresAt: EpochMs,
+    reason: z.string().nullable(),
+  })
+  .openapi("RestrictionSet");
+
+/** DELETE /api/chatrooms/:id/restrictions/:userId. */
+export const RestrictionLifted = z.object({ userId: z.string(), status: z.literal(0) }).openapi("RestrictionLifted");
+
+/** GET /api/chatrooms/:id/messages. */
+export const HistoryPage = z.object({ messages: z.array(WireMessage), hasMore: z.boolean() }).openapi("HistoryPage");
+
+/** POST /api/chatrooms/:id/read: the marker after the call (never moves back). */
+export const ReadResult = z.object({ seq: z.number().int() }).openapi("ReadResult");
+
+/** PUT /api/users/me/profile. */
+export const MyProfile = z
+  .object({ userId: z.string(), nickname: z.string().nullable(), imageUrl: z.string().nullable() })
+  .openapi("MyProfile");
+
+/** POST /api/users/me/open-profiles: the open profile with its Long id. */
+export const CreatedOpenProfile = z
+  .object({ id: z.number().int(), userId: z.string(), nickname: z.string(), imageUrl: z.string().nullable() })
+  .openapi("CreatedOpenProfile");
+
+/** POST /dev/token (DEV_MODE only). */
+export const DevToken = z.object({ userId: z.string(), token: z.string(), expiresAt: EpochMs }).openapi("DevToken");
+
+// ── envelopes ─────────────────────────────────────────────────────────
+
+/** The success envelope of SPEC §3 around `data`, with its HTTP status. */
+export function ok<T extends z.ZodType, S extends number = 200>(data: T, status: S = 200 as S) {
+  return z.object({ status: z.literal(status), message: z.string(), data });
 }
 
-/** The error envelope of SPEC §3. */
+/** The error envelope of SPEC §3, any status. */
 export const ErrorBody = z
   .object({ status: z.number().int(), message: z.string(), error: z.string(), code: z.string(), timestamp: z.string() })
   .openapi("Error");
+
+/** The error envelope for one HTTP status, with the codes that status carries. */
+function errorBody<S extends ClientErrorStatus>(status: S) {
+  const codes = codesOf(status);
+  return z
+    .object({
+      status: z.literal(status),
+      message: z.string().openapi({ description: "What went wrong; names the field for BAD_REQUEST" }),
+      error: z.enum(codes),
+      code: z.enum(codes),
+      timestamp: z.iso.datetime(),
+    })
+    .openapi(`Error${status}`);
+}
+
+const ERROR_TEXT: Record<ClientErrorStatus, string> = {
+  400: "Invalid request; the message names the field",
+  401: "Missing, invalid or expired token",
+  403: "Not allowed: not a member, banned, muted, or not your role",
+  404: "No such room, member or route",
+  409: "Conflicts with the room's state (ended, full, already started)",
+  413: "Request body too large",
+  429: "Too many requests; wait Retry-After seconds",
+  500: "Server error (never with details)",
+};
+
+/** The Retry-After header of a 429, in whole seconds. */
+const RetryAfter = z.object({
+  "Retry-After": z
+    .string()
+    .regex(/^[1-9]\d*$/)
+    .openapi({ description: "Seconds to wait" }),
+});
+
+/** OpenAPI responses for the given error statuses, each with its envelope (and Retry-After on 429). */
+export function clientErrors<const S extends readonly ClientErrorStatus[]>(...statuses: S) {
+  const responses: Record<number, unknown> = {};
+  for (const status of statuses) {
+    responses[status] = {
+      description: ERROR_TEXT[status],
+      content: { "application/json": { schema: errorBody(status) } },
+      ...(status === 429 ? { headers: RetryAfter } : {}),
+    };
+  }
+  return responses as {
+    [K in S[number]]: {
+      description: string;
+      content: { "application/json": { schema: ReturnType<typeof errorBody<K>> } };
+    };
+  };
+}
+
+/** One success response of the client API: the envelope around `data`. */
+export function success<T extends z.ZodType, S extends 200 | 201>(data: T, status: S, description: string) {
+  return { description, content: { "application/json": { schema: ok(data, status) } } };
+}

@@ -1,7 +1,8 @@
 /**
  * @module client/api
  * A small typed wrapper over `fetch` for every client route (SPEC §3). Success envelopes resolve to
- * their `data`; error envelopes (and network failures) throw an {@link ApiError}.
+ * their `data`; error envelopes (and network failures) throw an {@link ApiError}. A 429 is waited
+ * out (Retry-After) and retried a bounded number of times for calls that are safe to repeat.
  */
 import { ApiError } from "./errors";
 import { RoomSocket, type RoomSocketOptions } from "./socket";
@@ -24,7 +25,8 @@ import type {
   ProfileBody,
   ReadResult,
   RestrictionBody,
-  RestrictionResult,
+  RestrictionLifted,
+  RestrictionSet,
   RoomInfo,
   RoomList,
   SendMessageBody,
@@ -34,6 +36,18 @@ import type {
 
 export { ApiError };
 
+/** How the client retries a call refused with 429 (rate limited). */
+export interface RetryOptions {
+  /** Retries after a 429 before throwing (default 2; 0 turns retrying off). */
+  retries?: number;
+  /** Longest Retry-After the client waits out, in seconds (default 30); a longer one throws at once. */
+  maxWaitSec?: number;
+  /** Also retry calls that are not idempotent (create, invite, leave, open profile); off by default. */
+  nonIdempotent?: boolean;
+  /** Waits `ms` milliseconds; replace to schedule waits differently. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /** Options of {@link EdgeroomApi}. */
 export interface ApiOptions {
   /** Origin of the server, e.g. `http://127.0.0.1:8787`; empty for the page's own origin (browser). */
@@ -42,12 +56,30 @@ export interface ApiOptions {
   token?: string | null;
   /** A fetch implementation; defaults to the global one. */
   fetch?: typeof fetch;
+  /** Retrying on 429; see {@link RetryOptions}. */
+  retry?: RetryOptions;
+}
+
+/** Options of one {@link EdgeroomApi.request}. */
+export interface RequestOptions {
+  body?: unknown;
+  query?: Query;
+  /**
+   * Whether a 429 may be retried. Defaults to the method: GET, PUT and DELETE yes, POST no (unless
+   * `retry.nonIdempotent`); the client's own POSTs that are safe to repeat (send with its clientMsgId,
+   * read marker, join) pass true.
+   */
+  retry?: boolean;
 }
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 type Query = Record<string, string | number | undefined>;
 
 const enc = encodeURIComponent;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_MAX_WAIT_SEC = 30;
+/** Wait after a 429 that carries no usable Retry-After. */
+const FALLBACK_WAIT_SEC = 1;
 
 function isErrorEnvelope(body: unknown): body is ErrorEnvelope {
   return typeof body === "object" && body !== null && typeof (body as ErrorEnvelope).code === "string";
@@ -58,15 +90,37 @@ export class EdgeroomApi {
   readonly baseUrl: string;
   token: string | null;
   private readonly fetcher: typeof fetch;
+  private readonly retry: Required<RetryOptions>;
 
   constructor(options: ApiOptions = {}) {
     this.baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
     this.token = options.token ?? null;
     this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
+    this.retry = {
+      retries: Math.max(0, options.retry?.retries ?? DEFAULT_RETRIES),
+      maxWaitSec: options.retry?.maxWaitSec ?? DEFAULT_MAX_WAIT_SEC,
+      nonIdempotent: options.retry?.nonIdempotent ?? false,
+      sleep: options.retry?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    };
   }
 
-  /** One call: JSON in, envelope out. */
-  async request<T>(method: Method, path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+  /** One call: JSON in, envelope out; a 429 is waited out and retried as {@link RetryOptions} allow. */
+  async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    const retryable = options.retry ?? (method !== "POST" || this.retry.nonIdempotent);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, options);
+      } catch (error) {
+        const wait =
+          error instanceof ApiError && error.status === 429 ? (error.retryAfterSec ?? FALLBACK_WAIT_SEC) : null;
+        if (wait === null || !retryable || attempt >= this.retry.retries || wait > this.retry.maxWaitSec) throw error;
+        await this.retry.sleep(wait * 1000);
+      }
+    }
+  }
+
+  /** One HTTP exchange, without retries. */
+  private async once<T>(method: Method, path: string, options: RequestOptions): Promise<T> {
     let url = `${this.baseUrl}${path}`;
     const params = Object.entries(options.query ?? {}).filter(
       (entry): entry is [string, string | number] => entry[1] !== undefined,
@@ -109,7 +163,7 @@ export class EdgeroomApi {
 
   /** Dev-only sign-in (DEV_MODE=true): a token for any user id. Stores it on this client. */
   async devToken(userId: string): Promise<DevToken> {
-    const data = await this.request<DevToken>("POST", "/dev/token", { body: { userId } });
+    const data = await this.request<DevToken>("POST", "/dev/token", { body: { userId }, retry: true });
     this.token = data.token;
     return data;
   }
@@ -133,7 +187,7 @@ export class EdgeroomApi {
 
   /** Joins an open room. */
   join(chatroomId: string, body: JoinBody = {}): Promise<RoomInfo> {
-    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/join`, { body });
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/join`, { body, retry: true });
   }
 
   /** Leaves a room (the host hands over; the last member ends it). */
@@ -157,12 +211,12 @@ export class EdgeroomApi {
   }
 
   /** Mutes (status 1) or bans (status 2) a user, forever or until expiresAt / for durationSeconds. */
-  restrict(chatroomId: string, userId: string, body: RestrictionBody): Promise<RestrictionResult> {
+  restrict(chatroomId: string, userId: string, body: RestrictionBody): Promise<RestrictionSet> {
     return this.request("PUT", `/api/chatrooms/${enc(chatroomId)}/restrictions/${enc(userId)}`, { body });
   }
 
   /** Lifts a mute or ban. */
-  lift(chatroomId: string, userId: string): Promise<RestrictionResult> {
+  lift(chatroomId: string, userId: string): Promise<RestrictionLifted> {
     return this.request("DELETE", `/api/chatrooms/${enc(chatroomId)}/restrictions/${enc(userId)}`);
   }
 
@@ -180,20 +234,23 @@ export class EdgeroomApi {
 
   /** Sends a message over HTTP (same rules and dedupe as the socket). */
   sendMessage(chatroomId: string, body: SendMessageBody): Promise<SendResult> {
-    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/messages`, { body });
+    // Safe to repeat: the server deduplicates by clientMsgId.
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/messages`, { body, retry: true });
   }
 
   /** Moves my read marker. */
   markRead(chatroomId: string, seq: number): Promise<ReadResult> {
-    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/read`, { body: { seq } });
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/read`, { body: { seq }, retry: true });
   }
 
   // ── profiles ─────────────────────────────────────────────────────────
 
+  /** Sets my nickname and image. */
   updateProfile(body: ProfileBody): Promise<Profile> {
     return this.request("PUT", "/api/users/me/profile", { body });
   }
 
+  /** Creates an open profile (an alternative identity for rooms). */
   createOpenProfile(body: OpenProfileBody): Promise<OpenProfile> {
     return this.request("POST", "/api/users/me/open-profiles", { body });
   }

@@ -3,7 +3,7 @@
  * The edgeroom client: {@link EdgeroomApi} (typed HTTP calls) and {@link RoomSocket} (live room
  * connection with resume). Bundled for browsers to public/client.js by `npm run build:client`.
  */
-export { type ApiOptions, EdgeroomApi } from "./api";
+export { type ApiOptions, EdgeroomApi, type RequestOptions, type RetryOptions } from "./api";
 export { ApiError, SocketError } from "./errors";
 export {
   type CloseInfo,

@@ -1,22 +1,20 @@
 /**
  * @module client/types
- * Wire types of the edgeroom client API and real-time protocol, as a client sees them. Request
- * bodies come from the server's zod schemas (`z.input`), frames from the server's protocol module;
- * only the response `data` shapes, which the server builds by hand, are written out here (once).
- * Type-only imports: nothing from the server ends up in the bundle.
+ * Wire types of the edgeroom client API and real-time protocol, as a client sees them: every one
+ * is `z.input` (request) or `z.infer` (response, frame) of the zod schema the server validates,
+ * documents and builds its answers with, so the two cannot drift. Type-only imports: nothing from
+ * the server ends up in the bundle.
  */
 import type { z } from "@hono/zod-openapi";
 import type * as S from "../api/schemas";
-import type { SendMessage, ServerFrame, WireMessage, WireRestriction } from "../room/protocol";
+import type * as P from "../room/protocol";
 
-export type { ServerFrame, WireMessage, WireRestriction };
-
-// ── request bodies and queries (from the zod schemas) ─────────────────
+// ── request bodies and queries ────────────────────────────────────────
 
 /** POST /api/chatroom (FlameTalk create, plus startAt / durationMinutes). */
 export type CreateChatroomBody = z.input<typeof S.CreateChatroom>;
 /** GET /api/chatrooms query. */
-export type ListChatroomsQuery = { status?: "ongoing" | "scheduled"; limit?: number; cursor?: string };
+export type ListChatroomsQuery = z.infer<typeof S.ListQuery>;
 /** POST /api/chatrooms/:id/join body. */
 export type JoinBody = z.input<typeof S.JoinBody>;
 /** PUT /api/chatrooms/:id/restrictions/:userId body: status 1 mute, 2 ban. */
@@ -24,9 +22,9 @@ export type RestrictionBody = z.input<typeof S.RestrictionBody>;
 /** PUT /api/chatrooms/:id/settings body. */
 export type SettingsBody = z.input<typeof S.SettingsBody>;
 /** GET /api/chatrooms/:id/messages query: `before` (newest first) or `after` (oldest first). */
-export type HistoryQuery = { before?: number; after?: number; limit?: number };
+export type HistoryQuery = z.infer<typeof S.HistoryQuery>;
 /** POST /api/chatrooms/:id/messages body. */
-export type SendMessageBody = z.input<typeof SendMessage>;
+export type SendMessageBody = z.input<typeof P.SendMessage>;
 /** PUT /api/users/me/profile body. */
 export type ProfileBody = z.input<typeof S.ProfileBody>;
 /** POST /api/users/me/open-profiles body. */
@@ -35,153 +33,66 @@ export type OpenProfileBody = z.input<typeof S.OpenProfileBody>;
 // ── response data ─────────────────────────────────────────────────────
 
 /** A member's role in a room. */
-export type Role = "host" | "manager" | "member";
+export type Role = z.infer<typeof P.WireRole>;
 /** Room state: 0 ongoing, 1 scheduled (not started), 2 ended. */
-export type RoomState = 0 | 1 | 2;
-
+export type RoomState = z.infer<typeof P.WireRoomState>;
+/** A chat message. */
+export type WireMessage = P.WireMessage;
+/** A restriction: status 1 muted, 2 banned; expiresAt 0 = forever. */
+export type WireRestriction = P.WireRestriction;
 /** POST /dev/token (DEV_MODE only). */
-export interface DevToken {
-  userId: string;
-  token: string;
-  expiresAt: number;
-}
-
+export type DevToken = z.infer<typeof S.DevToken>;
 /** POST /api/chatroom. */
-export interface CreatedChatroom {
-  chatroomId: string;
-  userChatroomId: number | null;
-  hostId: string;
-  count: number;
-  isOpen: boolean;
-  /** Invite URL (`<origin>/?join=<chatroomId>`) for open rooms, else null. */
-  url: string | null;
-  title: string;
-  thumbnails: string[];
-  state: RoomState;
-  startAt: number | null;
-  durationMinutes: number | null;
-}
-
-/** Fields shared by both lists of GET /api/chatrooms. */
-export interface ListedRoomBase {
-  userChatroomId: number;
-  chatroomId: string;
-  title: string;
-  isOpen: boolean;
-  role: Role;
-  count: number;
-  thumbnails: string[];
-}
-
+export type CreatedChatroom = z.infer<typeof S.CreatedChatroom>;
 /** An ongoing room, sorted by last activity. */
-export interface OngoingRoom extends ListedRoomBase {
-  startedAt: number | null;
-  lastMessage: { seq: number; preview: string; at: number } | null;
-  unread: number;
-}
-
+export type OngoingRoom = z.infer<typeof S.OngoingRoom>;
 /** A scheduled room, sorted by startAt. */
-export interface ScheduledRoom extends ListedRoomBase {
-  startAt: number | null;
-  durationMinutes: number | null;
-}
-
+export type ScheduledRoom = z.infer<typeof S.ScheduledRoom>;
+/** Fields shared by both lists of GET /api/chatrooms. */
+export type ListedRoomBase = Omit<OngoingRoom, "startedAt" | "lastMessage" | "unread">;
 /** GET /api/chatrooms. */
-export interface RoomList {
-  count: number;
-  ongoing: OngoingRoom[];
-  scheduled: ScheduledRoom[];
-  nextCursor: string | null;
-}
-
-/** GET /api/chatrooms/:id, and the answer of join and settings (the room object's own type). */
-export type { RoomInfo } from "../room/types";
-
+export type RoomList = z.infer<typeof S.RoomList>;
+/** GET /api/chatrooms/:id, and the answer of join and settings. */
+export type RoomInfo = P.RoomInfo;
 /** POST /api/chatrooms/:id/leave. */
-export interface LeaveResult {
-  ended: boolean;
-}
-
+export type LeaveResult = z.infer<typeof S.LeaveResult>;
 /** POST /api/chatrooms/:id/members. */
-export interface InviteResult {
-  added: string[];
-  skipped: { userId: string; reason: string }[];
-}
-
+export type InviteResult = z.infer<typeof S.InviteResult>;
 /** DELETE /api/chatrooms/:id/members/:userId. */
-export interface KickResult {
-  userId: string;
-  kicked: true;
-}
-
+export type KickResult = z.infer<typeof S.KickResult>;
 /** PUT / DELETE /api/chatrooms/:id/managers/:userId. */
-export interface ManagerResult {
-  userId: string;
-  manager: boolean;
-}
-
-/** PUT / DELETE /api/chatrooms/:id/restrictions/:userId (status 0 after a lift). */
-export interface RestrictionResult {
-  userId: string;
-  status: 0 | 1 | 2;
-  expiresAt?: number;
-  reason?: string | null;
-}
-
+export type ManagerResult = z.infer<typeof S.ManagerResult>;
+/** PUT /api/chatrooms/:id/restrictions/:userId. */
+export type RestrictionSet = z.infer<typeof S.RestrictionSet>;
+/** DELETE /api/chatrooms/:id/restrictions/:userId. */
+export type RestrictionLifted = z.infer<typeof S.RestrictionLifted>;
+/** Either answer of the restriction routes (status 0 after a lift). */
+export type RestrictionResult = RestrictionSet | RestrictionLifted;
 /** GET /api/chatrooms/:id/messages. */
-export interface HistoryPage {
-  messages: WireMessage[];
-  hasMore: boolean;
-}
-
+export type HistoryPage = z.infer<typeof S.HistoryPage>;
 /** POST /api/chatrooms/:id/messages, and the socket ack. */
-export interface SendResult {
-  seq: number;
-  ts: number;
-  duplicate: boolean;
-}
-
+export type SendResult = P.Ack;
 /** POST /api/chatrooms/:id/read. */
-export interface ReadResult {
-  seq: number;
-}
-
+export type ReadResult = z.infer<typeof S.ReadResult>;
 /** PUT /api/users/me/profile. */
-export interface Profile {
-  userId: string;
-  nickname: string | null;
-  imageUrl: string | null;
-}
-
+export type Profile = z.infer<typeof S.MyProfile>;
 /** POST /api/users/me/open-profiles. */
-export interface OpenProfile {
-  id: number;
-  userId: string;
-  nickname: string;
-  imageUrl: string | null;
-}
+export type OpenProfile = z.infer<typeof S.CreatedOpenProfile>;
 
 // ── envelopes ─────────────────────────────────────────────────────────
 
 /** The success envelope. */
-export interface SuccessEnvelope<T> {
-  status: number;
-  message: string;
-  data: T;
-}
-
+export type SuccessEnvelope<T> = { status: number; message: string; data: T };
 /** The error envelope. */
-export interface ErrorEnvelope {
-  status: number;
-  message: string;
-  error: string;
-  code: string;
-  timestamp: string;
-}
+export type ErrorEnvelope = z.infer<typeof S.ErrorBody>;
 
 // ── frames ────────────────────────────────────────────────────────────
 
+/** Every frame the server sends (batches unpacked). */
+export type ServerFrame = P.ServerFrame;
 /** The type tag of a server frame. */
 export type ServerFrameType = ServerFrame["type"];
 /** The server frame with type tag `T`. */
 export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;
+/** A client frame. */
+export type ClientFrame = P.ClientFrame;

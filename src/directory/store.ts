@@ -4,6 +4,7 @@
  * list, profiles and open profiles. Rows are mapped next to their queries.
  */
 import type { IndexChange } from "../room/outbox";
+import type { Role } from "../room/permissions";
 import type { ListCursor, Position } from "./cursor";
 
 /** Builds the idempotent statement for one index change. */
@@ -77,7 +78,7 @@ export interface ListedRoom {
   chatroomId: string;
   title: string;
   isOpen: boolean;
-  role: string;
+  role: Role;
   count: number;
   thumbnails: string[];
   state: number;
@@ -98,7 +99,8 @@ function toListedRoom(row: ListRow): ListedRoom {
     chatroomId: String(row.chatroom_id),
     title: String(row.title),
     isOpen: row.is_open === 1,
-    role: String(row.role),
+    // The index is written only from the room's own roles.
+    role: String(row.role) as Role,
     count: Number(row.member_count),
     thumbnails: JSON.parse(String(row.thumbnails)) as string[],
     state: Number(row.state),

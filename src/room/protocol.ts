@@ -1,13 +1,15 @@
 /**
  * @module protocol
- * The real-time protocol of SPEC §4: one zod schema per client frame (the same send schema serves
- * the HTTP send), and builders for server frames. A frame is serialised once and the same string goes
- * to every recipient.
+ * The real-time protocol of SPEC §4 as zod schemas: client frames (the same send schema serves the
+ * HTTP send), and every server frame as one discriminated union. The room builds frames typed by
+ * that union (`encode`); the client types them from it; the test helpers validate each received
+ * frame against it. A frame is serialised once and the same string goes to every recipient.
  */
 import { z } from "@hono/zod-openapi";
 import { CLIENT_MSG_ID_MAX, CONTENT_MAX, CONTENT_TYPE_MAX, HISTORY_MAX } from "../limits";
 import type { Role } from "./permissions";
 import type { Restriction } from "./restrictions";
+import type { RoomState } from "./send-rules";
 import type { MessageRow } from "./store";
 
 /** A chat message as sent by a client (socket `send` frame and POST /messages body). */
@@ -21,6 +23,7 @@ export const SendMessage = z
 export type SendMessage = z.infer<typeof SendMessage>;
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const EpochMs = z.number().int();
 
 /** Client → server frames. */
 export const ClientFrame = z.discriminatedUnion("type", [
@@ -39,15 +42,36 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export const PING = '{"type":"ping"}';
 export const PONG = '{"type":"pong"}';
 
+// ── shapes shared by frames and HTTP answers ──────────────────────────
+
+/** A member's role on the wire. */
+export const WireRole = z.enum(["host", "manager", "member"]).openapi("Role");
+/** Room state on the wire: 0 ongoing, 1 scheduled (not started), 2 ended. */
+export const WireRoomState = z
+  .union([z.literal(0), z.literal(1), z.literal(2)])
+  .openapi("RoomState", { description: "0 ongoing, 1 scheduled (not started), 2 ended" });
+
+/** True when A and B are the same type. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The wire enums must stay the room's own types: a change on either side fails the typecheck.
+const wireTypesMatch: [Same<z.infer<typeof WireRole>, Role>, Same<z.infer<typeof WireRoomState>, RoomState>] = [
+  true,
+  true,
+];
+void wireTypesMatch;
+
 /** A message as every client sees it. */
-export interface WireMessage {
-  seq: number;
-  senderId: string;
-  clientMsgId: string;
-  content: string;
-  contentType: string;
-  ts: number;
-}
+export const WireMessage = z
+  .object({
+    seq: Seq,
+    senderId: z.string(),
+    clientMsgId: z.string(),
+    content: z.string(),
+    contentType: z.string(),
+    ts: EpochMs,
+  })
+  .openapi("Message");
+export type WireMessage = z.infer<typeof WireMessage>;
 
 /** Maps a stored row to its wire shape. */
 export function wireMessage(row: MessageRow): WireMessage {
@@ -61,12 +85,11 @@ export function wireMessage(row: MessageRow): WireMessage {
   };
 }
 
-/** A restriction as clients see it. */
-export interface WireRestriction {
-  status: 1 | 2;
-  expiresAt: number;
-  reason: string | null;
-}
+/** A restriction as clients see it: status 1 muted, 2 banned; expiresAt 0 means forever. */
+export const WireRestriction = z
+  .object({ status: z.union([z.literal(1), z.literal(2)]), expiresAt: EpochMs, reason: z.string().nullable() })
+  .openapi("Restriction");
+export type WireRestriction = z.infer<typeof WireRestriction>;
 
 /** Maps a restriction to its wire shape (null when none). */
 export function wireRestriction(restriction: Restriction | null): WireRestriction | null {
@@ -75,36 +98,112 @@ export function wireRestriction(restriction: Restriction | null): WireRestrictio
     : null;
 }
 
-/** Server → client frames, as typed objects before serialisation. */
-export type ServerFrame =
-  | {
-      type: "welcome";
-      chatroomId: string;
-      userId: string;
-      role: Role;
-      lastSeq: number;
-      muteAll: boolean;
-      slowModeSeconds: number;
-      restriction: WireRestriction | null;
-      online: string[];
-      onlineCount: number;
-    }
-  | ({ type: "message" } & WireMessage)
-  | { type: "ack"; clientMsgId: string; seq: number; ts: number; duplicate: boolean }
-  | { type: "presence"; userId: string; online: boolean; count: number }
-  | { type: "member"; event: "joined" | "left" | "kicked" | "role"; userId: string; role?: Role }
-  | {
-      type: "moderation";
-      event: "muted" | "unmuted" | "banned" | "unbanned" | "muteAll";
-      userId?: string;
-      until?: number;
-      on?: boolean;
-    }
-  | { type: "room"; event: "started" | "ending" | "ended" | "updated"; [key: string]: unknown }
-  | { type: "typing"; userId: string }
-  | { type: "history"; messages: WireMessage[]; hasMore: boolean }
-  | { type: "resync"; since: number; lastSeq: number }
-  | { type: "error"; code: string; message: string; clientMsgId?: string; retryAfterSec?: number };
+/** The outcome of a send: the socket `ack` (with clientMsgId) and the HTTP send's data. */
+export const Ack = z.object({ seq: Seq, ts: EpochMs, duplicate: z.boolean() }).openapi("SendResult");
+export type Ack = z.infer<typeof Ack>;
+
+/** Room info as the client API returns it (GET /chatrooms/:id, join, settings). */
+export const RoomInfo = z
+  .object({
+    chatroomId: z.string(),
+    title: z.string(),
+    desc: z.string(),
+    portrait: z.string(),
+    extra: z.string(),
+    thumbnail: z.string().nullable(),
+    thumbnails: z.array(z.string()),
+    isOpen: z.boolean(),
+    state: WireRoomState,
+    hostId: z.string().nullable(),
+    count: z.number().int(),
+    muteAll: z.boolean(),
+    slowModeSeconds: z.number().int(),
+    startAt: EpochMs.nullable(),
+    durationMinutes: z.number().int().nullable(),
+    startedAt: EpochMs.nullable(),
+    endAt: EpochMs.nullable(),
+    lastSeq: Seq,
+    createdAt: EpochMs,
+    updatedAt: EpochMs,
+    role: WireRole.nullable(),
+    restriction: WireRestriction.nullable(),
+  })
+  .openapi("RoomInfo");
+export type RoomInfo = z.infer<typeof RoomInfo>;
+
+// ── server → client frames ────────────────────────────────────────────
+
+const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...shape });
+
+/** Why a room is ending or ended. */
+const EndReason = z.enum(["deleted", "timeUp", "empty"]);
+
+/** `room` frames: lifecycle and settings changes, one shape per event. */
+const RoomFrame = z.discriminatedUnion("event", [
+  frame("room", { event: z.literal("started"), startedAt: EpochMs }),
+  frame("room", { event: z.literal("ending"), reason: EndReason, endsAt: EpochMs.nullable().optional() }),
+  frame("room", { event: z.literal("ended"), reason: EndReason }),
+  frame("room", {
+    event: z.literal("updated"),
+    title: z.string().optional(),
+    state: WireRoomState.optional(),
+    thumbnail: z.string().nullable().optional(),
+    muteAll: z.boolean().optional(),
+    slowModeSeconds: z.number().int().optional(),
+    startAt: EpochMs.nullable().optional(),
+    durationMinutes: z.number().int().nullable().optional(),
+    endAt: EpochMs.nullable().optional(),
+  }),
+]);
+
+/** `moderation` frames: restrictions set or lifted, and mute-all. `until` is absent for "forever". */
+const ModerationFrame = z.discriminatedUnion("event", [
+  frame("moderation", { event: z.enum(["muted", "banned"]), userId: z.string(), until: EpochMs.optional() }),
+  frame("moderation", { event: z.enum(["unmuted", "unbanned"]), userId: z.string() }),
+  frame("moderation", { event: z.literal("muteAll"), on: z.boolean() }),
+]);
+
+/** Every frame the server sends (SPEC §4, docs/decisions.md "Extra frames"), except `batch` and `pong`. */
+export const ServerFrame = z
+  .discriminatedUnion("type", [
+    frame("welcome", {
+      chatroomId: z.string(),
+      userId: z.string(),
+      role: WireRole,
+      lastSeq: Seq,
+      muteAll: z.boolean(),
+      slowModeSeconds: z.number().int(),
+      restriction: WireRestriction.nullable(),
+      online: z.array(z.string()),
+      onlineCount: z.number().int(),
+    }),
+    frame("message", WireMessage.shape),
+    frame("ack", { clientMsgId: z.string(), ...Ack.shape }),
+    frame("presence", { userId: z.string(), online: z.boolean(), count: z.number().int() }),
+    frame("member", {
+      event: z.enum(["joined", "left", "kicked", "role"]),
+      userId: z.string(),
+      role: WireRole.optional(),
+    }),
+    ModerationFrame,
+    RoomFrame,
+    frame("typing", { userId: z.string() }),
+    frame("history", { messages: z.array(WireMessage), hasMore: z.boolean() }),
+    frame("resync", { since: Seq, lastSeq: Seq }),
+    frame("error", {
+      code: z.string(),
+      message: z.string(),
+      clientMsgId: z.string().optional(),
+      retryAfterSec: z.number().int().min(0).optional(),
+    }),
+  ])
+  .openapi("ServerFrame");
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** What one WebSocket text message from the server holds: a frame, a `batch` of frames, or `pong`. */
+export const ServerText = z.union([ServerFrame, frame("batch", { frames: z.array(ServerFrame) }), frame("pong", {})]);
+export type ServerText = z.infer<typeof ServerText>;
 
 /** Serialises a server frame once; the string is shared by all recipients. */
 export function encode(frame: ServerFrame): string {

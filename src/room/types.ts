@@ -1,9 +1,8 @@
 /**
  * @module room/types
- * Shapes that cross the room object's RPC boundary.
+ * Shapes that cross the room object's RPC boundary. Those that are also wire shapes (RoomInfo, Ack)
+ * come from their zod schemas in protocol.ts.
  */
-import type { Role } from "./permissions";
-import type { wireRestriction } from "./protocol";
 import type { RoomState } from "./send-rules";
 
 /** Who is asking: the signed admin API (the server's authority) or an authenticated user. */
@@ -40,35 +39,5 @@ export interface AdminRoomInput {
   state?: RoomState;
 }
 
-/** Room info as the APIs return it. */
-export interface RoomInfo {
-  chatroomId: string;
-  title: string;
-  desc: string;
-  portrait: string;
-  extra: string;
-  thumbnail: string | null;
-  thumbnails: string[];
-  isOpen: boolean;
-  state: RoomState;
-  hostId: string | null;
-  count: number;
-  muteAll: boolean;
-  slowModeSeconds: number;
-  startAt: number | null;
-  durationMinutes: number | null;
-  startedAt: number | null;
-  endAt: number | null;
-  lastSeq: number;
-  createdAt: number;
-  updatedAt: number;
-  role: Role | null;
-  restriction: ReturnType<typeof wireRestriction>;
-}
-
-/** A send's outcome (the ack). */
-export interface Ack {
-  seq: number;
-  ts: number;
-  duplicate: boolean;
-}
+/** Room info as the APIs return it, and a send's outcome: z.infer of their wire schemas. */
+export type { Ack, RoomInfo } from "./protocol";

@@ -190,17 +190,20 @@ describe("admin user and message routes", () => {
   it("answers 250 when the sender exceeds the send rate", async () => {
     const chatroomId = await adminRoom();
     await env.ROOMS.getByName(chatroomId).join("fast", { imageUrl: null, openProfileId: null });
-    const codes: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      const reply = await admin("/message/send", {
-        sender: "fast",
-        conv: { type: 2, target: chatroomId, line: 0 },
-        payload: { type: 1, searchableContent: `m${i}` },
-      });
-      codes.push(reply.code);
-    }
-    expect(codes.slice(0, 10).every((code) => code === 0)).toBe(true);
+    // Sent together, so the bucket's refill during the calls cannot cover them all on a slow machine.
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        admin("/message/send", {
+          sender: "fast",
+          conv: { type: 2, target: chatroomId, line: 0 },
+          payload: { type: 1, searchableContent: `m${i}` },
+        }),
+      ),
+    );
+    const codes = replies.map((reply) => reply.code);
+    expect(codes.filter((code) => code === 0).length).toBeGreaterThanOrEqual(10);
     expect(codes).toContain(250);
+    expect(codes.every((code) => code === 0 || code === 250)).toBe(true);
   });
 
   it("answers 248 for a message to an ended room", async () => {

@@ -2,6 +2,7 @@
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { wildfireSign } from "../../src/admin/sign";
 import { mintToken } from "../../src/api/tokens";
+import { conformed } from "./conformance";
 
 /** A Wildfire envelope as returned by the admin API. */
 export interface AdminReply<R = Record<string, unknown>> {
@@ -21,7 +22,7 @@ export async function admin<R = Record<string, unknown>>(
   return (await res.json()) as AdminReply<R>;
 }
 
-/** The raw Response of a signed admin call. */
+/** The raw Response of a signed admin call (checked against its route's declared answer). */
 export async function adminRaw(
   path: string,
   body: unknown,
@@ -30,11 +31,13 @@ export async function adminRaw(
   const nonce = options.nonce ?? crypto.randomUUID();
   const timestamp = String(options.timestamp ?? Date.now());
   const sign = await wildfireSign(nonce, options.secret ?? env.ADMIN_SECRET, timestamp);
-  return SELF.fetch(`https://edgeroom.test/admin${path}`, {
+  const url = `https://edgeroom.test/admin${path}`;
+  const res = await SELF.fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", nonce, timestamp, sign, ...options.headers },
     body: options.raw ?? JSON.stringify(body),
   });
+  return conformed("POST", url, res);
 }
 
 /** A fresh id for a room or user, unique per test. */

@@ -1,6 +1,7 @@
 /** Test helpers for the client API: authenticated calls and a room with one user per role. */
 import { SELF } from "cloudflare:test";
 import { newId, tokenFor } from "./admin";
+import { conformed } from "./conformance";
 
 /** A parsed client API response. */
 export interface ApiReply {
@@ -9,7 +10,7 @@ export interface ApiReply {
   headers: Headers;
 }
 
-/** Calls the client API as `userId` (or with explicit headers). */
+/** Calls the client API as `userId` (or with explicit headers); the answer is checked against its route's schema. */
 export async function api(
   method: string,
   path: string,
@@ -20,7 +21,8 @@ export async function api(
   const init: RequestInit = { method, headers };
   if (options.raw !== undefined) init.body = options.raw;
   else if (options.body !== undefined) init.body = JSON.stringify(options.body);
-  const res = await SELF.fetch(`https://edgeroom.test/api${path}`, init);
+  const url = `https://edgeroom.test/api${path}`;
+  const res = await conformed(method, url, await SELF.fetch(url, init));
   return { status: res.status, body: (await res.json()) as ApiReply["body"], headers: res.headers };
 }
 

@@ -1,6 +1,7 @@
 /** Test helpers for WebSockets through the Worker: open, read frames (batches unpacked) with a timeout. */
 import { SELF } from "cloudflare:test";
 import { tokenFor } from "./admin";
+import { checkFrame, conformed } from "./conformance";
 
 /** A frame as parsed JSON. */
 export type Frame = Record<string, unknown> & { type: string };
@@ -19,19 +20,21 @@ export interface TestSocket {
 /** Opens a socket to a room as `userId`; resolves with the Response when the upgrade is refused. */
 export async function openSocket(roomId: string, userId: string, query = ""): Promise<TestSocket | Response> {
   const token = await tokenFor(userId);
-  const res = await SELF.fetch(`https://edgeroom.test/api/chatrooms/${roomId}/ws?token=${token}${query}`, {
-    headers: { Upgrade: "websocket" },
-  });
+  const url = `https://edgeroom.test/api/chatrooms/${roomId}/ws?token=${token}${query}`;
+  const res = await conformed("GET", url, await SELF.fetch(url, { headers: { Upgrade: "websocket" } }));
   return res.webSocket ? frameQueue(res.webSocket) : res;
 }
 
-/** Accepts a client socket and queues its frames (batches unpacked) for `next`. */
+/** Accepts a client socket and queues its frames (batches unpacked) for `next`; each is checked against the server-frame union. */
 export function frameQueue(ws: WebSocket): TestSocket {
   ws.accept();
   const pending: Frame[] = [];
   const waiters: (() => void)[] = [];
+  const broken: string[] = [];
   ws.addEventListener("message", (event) => {
     const parsed = JSON.parse(String(event.data)) as Frame;
+    const problem = checkFrame(parsed);
+    if (problem !== null) broken.push(problem);
     const frames = parsed.type === "batch" ? (parsed.frames as Frame[]) : [parsed];
     pending.push(...frames);
     for (const wake of waiters.splice(0)) wake();
@@ -45,6 +48,7 @@ export function frameQueue(ws: WebSocket): TestSocket {
   async function next(type?: string, timeoutMs = 3000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (broken.length > 0) throw new Error(`conformance: ${broken[0]}`);
       const index = pending.findIndex((frame) => type === undefined || frame.type === type);
       if (index >= 0) return pending.splice(index, 1)[0] as Frame;
       const left = deadline - Date.now();

@@ -8,13 +8,15 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { wildfireSign } from "../../src/admin/sign";
 import app from "../../src/index";
 import { tokenFor } from "../helpers/admin";
+import { conformed } from "../helpers/conformance";
 import { frameQueue, type TestSocket } from "../helpers/socket";
 
 const ORIGIN = "https://edgeroom.test";
 
-/** One request through the Worker's fetch handler. */
+/** One request through the Worker's fetch handler; the answer is checked against its route's schema. */
 export async function call(path: string, init: RequestInit = {}): Promise<Response> {
-  return app.fetch(new Request(`${ORIGIN}${path}`, init), env, createExecutionContext());
+  const url = `${ORIGIN}${path}`;
+  return conformed(init.method ?? "GET", url, await app.fetch(new Request(url, init), env, createExecutionContext()));
 }
 
 /** A signed admin call with a raw body; `sign` overrides let tests forge headers. */
