@@ -74,8 +74,9 @@ messageRoutes.openapi(
   async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
       throw invalidParam("upgrade", "expected a WebSocket upgrade");
-    const { since, clientId = "", platform = 0 } = c.req.valid("query");
-    const session = { userId: c.get("userId"), ...c.get("token"), clientId, platform, since: since ?? null };
+    const { since, updatesSince, clientId = "", platform = 0 } = c.req.valid("query");
+    const resume = { since: since ?? null, updatesSince: updatesSince ?? null };
+    const session = { userId: c.get("userId"), ...c.get("token"), clientId, platform, ...resume };
     return room(c.env, c.req.valid("param").id).fetch(forwardUpgrade(c.req.raw, session));
   },
 );

@@ -99,6 +99,8 @@ export const OpenProfileBody = z
 export const WsQuery = z.object({
   token: z.string().optional(),
   since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  /** The last update seq the client saw: recalls, edits and reactions after it are replayed (with `since`). */
+  updatesSince: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   /** What the client is (Wildfire's clientId and platform, reported by admin user_chatroom). */
   clientId: z.string().max(64).optional(),
   platform: z.coerce.number().int().min(0).max(1000).optional(),

@@ -39,10 +39,10 @@ function statementFor(db: D1Database, change: IndexChange): D1PreparedStatement 
     case "member":
       return db
         .prepare(
-          `INSERT INTO user_rooms (user_id, chatroom_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)
-           ON CONFLICT (user_id, chatroom_id) DO UPDATE SET role = ?3`,
+          `INSERT INTO user_rooms (user_id, chatroom_id, role, joined_at, open_profile_id) VALUES (?1, ?2, ?3, ?4, ?5)
+           ON CONFLICT (user_id, chatroom_id) DO UPDATE SET role = ?3, open_profile_id = ?5`,
         )
-        .bind(change.userId, change.chatroomId, change.role, change.joinedAt);
+        .bind(change.userId, change.chatroomId, change.role, change.joinedAt, change.openProfileId ?? null);
     case "unmember":
       return db
         .prepare("DELETE FROM user_rooms WHERE user_id = ?1 AND chatroom_id = ?2")
@@ -50,12 +50,20 @@ function statementFor(db: D1Database, change: IndexChange): D1PreparedStatement 
     case "clearMembers":
       return db.prepare("DELETE FROM user_rooms WHERE chatroom_id = ?1").bind(change.chatroomId);
     case "activity":
+      // `<=`: a recall or edit of the newest message pushes the same seq again with a new preview.
       return db
         .prepare(
-          `UPDATE rooms SET last_seq = ?2, last_preview = ?3, last_sender_id = ?4, last_at = ?5
-           WHERE chatroom_id = ?1 AND last_seq < ?2`,
+          `UPDATE rooms SET last_seq = ?2, last_preview = ?3, last_sender_id = ?4, last_at = ?5, last_deleted = ?6
+           WHERE chatroom_id = ?1 AND last_seq <= ?2`,
         )
-        .bind(change.chatroomId, change.lastSeq, change.preview, change.senderId, change.at);
+        .bind(change.chatroomId, change.lastSeq, change.preview, change.senderId, change.at, change.deleted ? 1 : 0);
+    case "mention":
+      return db
+        .prepare(
+          `UPDATE user_rooms SET mention_seq = max(mention_seq, ?3)
+           WHERE user_id = ?1 AND chatroom_id = ?2`,
+        )
+        .bind(change.userId, change.chatroomId, change.seq);
     case "read":
       return db
         .prepare(
@@ -85,8 +93,10 @@ export interface ListedRoom {
   startedAt: number | null;
   startAt: number | null;
   durationMinutes: number | null;
-  lastMessage: { seq: number; preview: string; at: number } | null;
+  lastMessage: { seq: number; preview: string; at: number; deleted?: true } | null;
   unread: number;
+  /** A message after the user's read marker mentions them (SPEC §8.3). */
+  mentioned: boolean;
   activityAt: number;
 }
 
@@ -108,8 +118,16 @@ function toListedRoom(row: ListRow): ListedRoom {
     startAt: row.start_at === null ? null : Number(row.start_at),
     durationMinutes: row.duration_minutes === null ? null : Number(row.duration_minutes),
     lastMessage:
-      lastSeq > 0 ? { seq: lastSeq, preview: String(row.last_preview ?? ""), at: Number(row.last_at) } : null,
+      lastSeq > 0
+        ? {
+            seq: lastSeq,
+            preview: String(row.last_preview ?? ""),
+            at: Number(row.last_at),
+            ...(row.last_deleted === 1 ? { deleted: true as const } : {}),
+          }
+        : null,
     unread: Math.max(0, lastSeq - Number(row.last_read_seq)),
+    mentioned: Number(row.mention_seq ?? 0) > Number(row.last_read_seq),
     activityAt: Number(row.activity_at),
   };
 }
@@ -129,7 +147,7 @@ export interface ListPage {
   next: ListCursor;
 }
 
-const MINE = `SELECT ur.id AS user_chatroom_id, ur.role, ur.last_read_seq, r.*,
+const MINE = `SELECT ur.id AS user_chatroom_id, ur.role, ur.last_read_seq, ur.mention_seq, r.*,
     coalesce(r.last_at, r.started_at, r.created_at) AS activity_at
   FROM user_rooms ur JOIN rooms r ON r.chatroom_id = ur.chatroom_id
   WHERE ur.user_id = ?1`;

@@ -12,6 +12,7 @@ import { RoomCore } from "./core";
 import { parseClientFrame } from "./frames";
 import { RoomIndexer } from "./indexer";
 import * as membership from "./membership";
+import * as changes from "./message-changes";
 import * as messaging from "./messaging";
 import * as moderation from "./moderation";
 import { encode, PING, PONG, type SendMessage } from "./protocol";
@@ -114,6 +115,26 @@ export class ChatRoom extends DurableObject<Env> {
 
   async send(senderId: string, message: SendMessage, options: { admin: boolean }) {
     return this.run((now) => messaging.send(this.room, senderId, message, options.admin, now));
+  }
+
+  async search(actor: Actor, query: { q: string; before?: number; limit: number }) {
+    return this.run((now) => messaging.search(this.room, actor, query, now));
+  }
+
+  async recall(actor: Actor, seq: number) {
+    return this.run((now) => changes.recall(this.room, actor, seq, now));
+  }
+
+  async edit(userId: string, seq: number, content: string) {
+    return this.run((now) => changes.edit(this.room, userId, seq, content, now));
+  }
+
+  async react(userId: string, seq: number, emoji: string, add: boolean) {
+    return this.run((now) => changes.react(this.room, userId, seq, emoji, add, now));
+  }
+
+  async memberPage(actor: Actor, after: number, limit: number) {
+    return this.run((now) => membership.memberPage(this.room, actor, after, limit, now));
   }
 
   async markRead(userId: string, seq: number) {

@@ -16,6 +16,7 @@ import { dueTransition, endAt, nextHost, nextScheduleDeadline } from "./lifecycl
 import { type IndexChange, retryDelayMs } from "./outbox";
 import type { ActorRole } from "./permissions";
 import { encode } from "./protocol";
+import { ReactionFeed } from "./reaction-feed";
 import { activeOrNull, isBanned, type Restriction } from "./restrictions";
 import { CLOSE_ROOM_ENDED, type SocketHub } from "./sockets";
 import type { RoomMeta, RoomStore } from "./store";
@@ -34,6 +35,8 @@ export class RoomCore {
   #lastSeq = 0;
   #restrictionExpiry: number | null = null;
   #alarmAt: number | null = null;
+  /** Reaction frames, coalesced per message. */
+  readonly reactions: ReactionFeed;
 
   constructor(
     /** The room's rows. Cached state (record, messages, restrictions, outbox) changes only through write(). */
@@ -42,7 +45,9 @@ export class RoomCore {
     readonly indexer: RoomIndexer,
     readonly limits: Limits,
     private readonly storage: DurableObjectStorage,
-  ) {}
+  ) {
+    this.reactions = new ReactionFeed(hub, (seqs) => rows.messages.reactionCounts(seqs));
+  }
 
   /** Fills the caches from storage (object start). A room that was never created has no tables to read. */
   async load(now: number): Promise<void> {
@@ -65,6 +70,11 @@ export class RoomCore {
   /** The seq of the newest message (0 in a new room). */
   get lastSeq(): number {
     return this.#lastSeq;
+  }
+
+  /** The room's update counter (recalls, edits, reactions). */
+  get lastUpdateSeq(): number {
+    return this.#meta?.updateSeq ?? 0;
   }
 
   id(): string | null {
@@ -102,7 +112,15 @@ export class RoomCore {
   /** A member's directory row (with their current role), as a change to record. */
   memberChange(tx: Transaction, userId: string, joinedAt: number): IndexChange {
     const meta = tx.meta as RoomMeta;
-    return { op: "member", chatroomId: meta.chatroomId, userId, role: this.roleIn(meta, userId), joinedAt };
+    const openProfileId = this.rows.members.get(userId)?.openProfileId ?? null;
+    return {
+      op: "member",
+      chatroomId: meta.chatroomId,
+      userId,
+      role: this.roleIn(meta, userId),
+      joinedAt,
+      openProfileId,
+    };
   }
 
   // ── time ─────────────────────────────────────────────────────────────
@@ -181,6 +199,7 @@ export class RoomCore {
       preview: last.content.slice(0, PREVIEW_MAX),
       senderId: last.senderId,
       at: last.ts,
+      deleted: last.deleted,
     };
   }
 

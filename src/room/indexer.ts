@@ -95,9 +95,13 @@ export class RoomIndexer {
     const pending = this.store.outbox.pending(FLUSH_CHUNK);
     const activity = source.activity();
     const reads = this.store.members.unindexedReads();
+    const mentions = this.store.members.unindexedMentions();
     const changes: IndexChange[] = pending.map((row) => row.change);
     if (activity) changes.push(activity);
     for (const read of reads) changes.push({ op: "read", chatroomId, userId: read.userId, seq: read.seq });
+    for (const mention of mentions) {
+      changes.push({ op: "mention", chatroomId, userId: mention.userId, seq: mention.seq });
+    }
     if (changes.length === 0) {
       this.dirty = false;
       return "done";
@@ -114,6 +118,7 @@ export class RoomIndexer {
       const last = pending[pending.length - 1];
       if (last) this.store.outbox.drop(last.id);
       this.store.members.markReadsIndexed(reads);
+      this.store.members.markMentionsIndexed(mentions);
     });
     this.dirty = this.store.outbox.hasPending();
     source.onFlushed(activity ? activity.lastSeq : null);

@@ -5,7 +5,7 @@
 import { fail, ok, type Result } from "../errors";
 import { NOT_FOUND, type RoomCore } from "./core";
 import { initialState } from "./lifecycle";
-import { may } from "./permissions";
+import { may, type Role } from "./permissions";
 import { encode } from "./protocol";
 import { isBanned } from "./restrictions";
 import { CLOSE_REMOVED } from "./sockets";
@@ -98,6 +98,38 @@ export function members(room: RoomCore, offset: number, limit: number): Result<{
   return ok({
     list: room.rows.members.list(offset, limit).map((member) => member.userId),
     total: room.rows.members.count(),
+  });
+}
+
+/** A member as the client API lists them; the Worker adds the face (nickname, image) from the directory. */
+export interface ListedMember {
+  userId: string;
+  role: Role;
+  online: boolean;
+  /** The open profile the member shows in this room, or null for their own profile. */
+  openProfileId: number | null;
+}
+
+/** Members in join order after position `after` (the cursor), for members of the room (SPEC §8.3). */
+export function memberPage(
+  room: RoomCore,
+  actor: Actor,
+  after: number,
+  limit: number,
+  now: number,
+): Result<{ members: ListedMember[]; next: number | null }> {
+  const gate = room.gate(actor, now);
+  if ("ok" in gate) return gate;
+  const rows = room.rows.members.page(after, limit + 1);
+  const page = rows.slice(0, limit);
+  return ok({
+    members: page.map((member) => ({
+      userId: member.userId,
+      role: room.roleOf(member.userId) as Role,
+      online: room.hub.isOnline(member.userId),
+      openProfileId: member.openProfileId,
+    })),
+    next: rows.length > limit ? (page[page.length - 1]?.order ?? null) : null,
   });
 }
 
@@ -206,6 +238,7 @@ function newMeta(
     indexedSeq: 0,
     outboxFailures: 0,
     outboxRetryAt: null,
+    updateSeq: 0,
     ...fields,
   };
 }

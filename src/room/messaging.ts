@@ -1,20 +1,33 @@
 /**
  * @module messaging
- * Messages: history, send (one path for socket, HTTP and admin), read markers.
+ * Messages: history and search (with reaction counts), send (one path for socket, HTTP and admin,
+ * with replies and mentions), read markers.
  */
 import { fail, ok, type Result } from "../errors";
+import { PREVIEW_MAX } from "../limits";
 import { NOT_FOUND, type RoomCore } from "./core";
-import { encode, type SendMessage, wireMessage } from "./protocol";
+import { encode, type SendMessage, type WireMessage, wireMessage } from "./protocol";
 import { isBanned } from "./restrictions";
 import { checkSend, isReservedContentType } from "./send-rules";
+import type { MessageRow, ReplyPreview } from "./store";
 import type { Ack, Actor } from "./types";
+
+/** Wire messages with their reaction counts, and `mine` marked when they are for one user. */
+export function wireMessages(room: RoomCore, rows: readonly MessageRow[], viewer: string | null): WireMessage[] {
+  const seqs = rows.filter((row) => !row.deleted).map((row) => row.seq);
+  const counts = room.rows.messages.reactionCounts(seqs);
+  const mine = viewer === null ? null : room.rows.messages.reactionsBy(viewer, seqs);
+  return rows.map((row) =>
+    wireMessage(row, counts.get(row.seq), mine === null ? undefined : (mine.get(row.seq) ?? new Set())),
+  );
+}
 
 export function history(
   room: RoomCore,
   actor: Actor,
   query: { before?: number; after?: number; limit: number },
   now: number,
-): Result<{ messages: ReturnType<typeof wireMessage>[]; hasMore: boolean }> {
+): Result<{ messages: WireMessage[]; hasMore: boolean }> {
   const gate = room.gate(actor, now);
   if ("ok" in gate) return gate;
   const rows =
@@ -22,7 +35,23 @@ export function history(
       ? room.rows.messages.after(query.after, query.limit + 1)
       : room.rows.messages.before(query.before ?? room.lastSeq + 1, query.limit + 1);
   const hasMore = rows.length > query.limit;
-  return ok({ messages: rows.slice(0, query.limit).map(wireMessage), hasMore });
+  const viewer = actor.kind === "user" ? actor.userId : null;
+  return ok({ messages: wireMessages(room, rows.slice(0, query.limit), viewer), hasMore });
+}
+
+/** Full-text search over retained messages, newest first; `cursor` is the seq to continue below. */
+export function search(
+  room: RoomCore,
+  actor: Actor,
+  query: { q: string; before?: number; limit: number },
+  now: number,
+): Result<{ messages: WireMessage[]; nextCursor: number | null }> {
+  const gate = room.gate(actor, now);
+  if ("ok" in gate) return gate;
+  const rows = room.rows.messages.search(query.q, query.before ?? room.lastSeq + 1, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const next = rows.length > query.limit ? (page[page.length - 1]?.seq ?? null) : null;
+  return ok({ messages: wireMessages(room, page, actor.kind === "user" ? actor.userId : null), nextCursor: next });
 }
 
 /** Stores and broadcasts one chat message under the send rules; a repeated clientMsgId is acked again. */
@@ -56,22 +85,56 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
     now,
   );
   if (!decision.ok) return decision;
+  const reply = replyPreview(room, message.replyTo);
+  if (!reply.ok) return reply;
+  const mentions = mentionList(room, message.mentions);
+  if (!mentions.ok) return mentions;
   const row = room.write(now, (tx) => {
-    const row = {
+    const row: MessageRow = {
       seq: tx.lastSeq + 1,
       senderId,
       clientMsgId: message.clientMsgId,
       content: message.content,
       contentType: message.contentType ?? "text",
       ts: now,
+      replyTo: message.replyTo ?? null,
+      replyPreview: reply.value,
+      mentions: mentions.value,
+      editedAt: null,
+      deleted: false,
+      version: 0,
     };
     tx.appendMessage(row);
     room.rows.members.recordSend(senderId, now, decision.bucket, row.seq);
+    if (row.mentions.length > 0) room.rows.members.recordMentions(row.mentions, row.seq);
     return row;
   });
   room.indexer.markActivity(now);
   room.hub.broadcast(encode({ type: "message", ...wireMessage(row) }));
   return ok({ seq: row.seq, ts: row.ts, duplicate: false });
+}
+
+/** The preview a reply stores of the message it quotes, which must be retained and not recalled. */
+function replyPreview(room: RoomCore, replyTo: number | undefined): Result<ReplyPreview | null> {
+  if (replyTo === undefined) return ok(null);
+  const quoted = room.rows.messages.get(replyTo);
+  if (!quoted || quoted.deleted) {
+    return fail("invalid_param", "replyTo: no such message in this room", { field: "replyTo" });
+  }
+  return ok({ seq: quoted.seq, senderId: quoted.senderId, preview: quoted.content.slice(0, PREVIEW_MAX) });
+}
+
+/** Mentioned users: members only, each once, at most MENTIONS_MAX (SPEC §8.3). */
+function mentionList(room: RoomCore, mentions: readonly string[] | undefined): Result<string[]> {
+  const unique = [...new Set(mentions ?? [])];
+  if (unique.length > room.limits.mentionsMax) {
+    return fail("invalid_param", `mentions: at most ${room.limits.mentionsMax} users`, { field: "mentions" });
+  }
+  const index = unique.findIndex((userId) => room.rows.members.get(userId) === null);
+  if (index >= 0) {
+    return fail("invalid_param", `mentions.${index}: not a member of this room`, { field: `mentions.${index}` });
+  }
+  return ok(unique);
 }
 
 export function markRead(room: RoomCore, userId: string, seq: number, now: number): Result<{ seq: number }> {

@@ -24,11 +24,28 @@ export interface RoomIndexRow {
 /** One change to the directory. Applying the same change twice has the effect of applying it once. */
 export type IndexChange =
   | { op: "room"; room: RoomIndexRow }
-  | { op: "member"; chatroomId: string; userId: string; role: string; joinedAt: number }
+  | {
+      op: "member";
+      chatroomId: string;
+      userId: string;
+      role: string;
+      joinedAt: number;
+      /** The open profile the member shows in this room (absent in changes recorded by the first release). */
+      openProfileId?: number | null;
+    }
   | { op: "unmember"; chatroomId: string; userId: string }
   | { op: "clearMembers"; chatroomId: string }
-  | { op: "activity"; chatroomId: string; lastSeq: number; preview: string; senderId: string; at: number }
-  | { op: "read"; chatroomId: string; userId: string; seq: number };
+  | {
+      op: "activity";
+      chatroomId: string;
+      lastSeq: number;
+      preview: string;
+      senderId: string;
+      at: number;
+      deleted?: boolean;
+    }
+  | { op: "read"; chatroomId: string; userId: string; seq: number }
+  | { op: "mention"; chatroomId: string; userId: string; seq: number };
 
 /** First retry after a failed flush, and the cap (the index converges within seconds of recovery). */
 export const RETRY_BASE_MS = 500;

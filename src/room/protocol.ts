@@ -6,24 +6,40 @@
  * frame against it. A frame is serialised once and the same string goes to every recipient.
  */
 import { z } from "@hono/zod-openapi";
-import { CLIENT_MSG_ID_MAX, CONTENT_MAX, CONTENT_TYPE_MAX, HISTORY_MAX } from "../limits";
+import { CLIENT_MSG_ID_MAX, CONTENT_MAX, CONTENT_TYPE_MAX, HISTORY_MAX, ID_PATTERN } from "../limits";
 import type { Role } from "./permissions";
 import type { Restriction } from "./restrictions";
 import type { RoomState } from "./send-rules";
-import type { MessageRow } from "./store";
+import type { MessageRow, ReactionCount } from "./store";
+
+/**
+ * Hard caps of list and emoji sizes in the schemas; the tunable limits (MENTIONS_MAX,
+ * REACTION_MAX_CHARS, SPEC §8.3) are checked by the room, so a deployment can raise them up to these.
+ */
+export const MENTIONS_HARD_MAX = 100;
+export const EMOJI_HARD_MAX = 64;
+
+const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const EpochMs = z.number().int();
+const UserId = z.string().regex(ID_PATTERN, "must be a user id");
+/** Message content: 1..CONTENT_MAX characters (SPEC §4). */
+export const Content = z.string().min(1).max(CONTENT_MAX);
+/** A reaction: one emoji (or short code), REACTION_MAX_CHARS checked by the room. */
+export const Emoji = z.string().trim().min(1).max(EMOJI_HARD_MAX);
 
 /** A chat message as sent by a client (socket `send` frame and POST /messages body). */
 export const SendMessage = z
   .object({
     clientMsgId: z.string().min(1).max(CLIENT_MSG_ID_MAX),
-    content: z.string().min(1).max(CONTENT_MAX),
+    content: Content,
     contentType: z.string().min(1).max(CONTENT_TYPE_MAX).optional(),
+    /** The seq of the message this one replies to (quotes). */
+    replyTo: Seq.min(1).optional(),
+    /** Members mentioned; each gets `mentioned` on their room-list item until they read past it. */
+    mentions: z.array(UserId).max(MENTIONS_HARD_MAX).optional(),
   })
   .openapi("SendMessage");
 export type SendMessage = z.infer<typeof SendMessage>;
-
-const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const EpochMs = z.number().int();
 
 /** Client → server frames. */
 export const ClientFrame = z.discriminatedUnion("type", [
@@ -35,6 +51,10 @@ export const ClientFrame = z.discriminatedUnion("type", [
     before: Seq.min(1).optional(),
     limit: z.number().int().min(1).max(HISTORY_MAX).optional(),
   }),
+  z.object({ type: z.literal("edit"), seq: Seq.min(1), content: Content }),
+  z.object({ type: z.literal("recall"), seq: Seq.min(1) }),
+  z.object({ type: z.literal("react"), seq: Seq.min(1), emoji: Emoji }),
+  z.object({ type: z.literal("unreact"), seq: Seq.min(1), emoji: Emoji }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -60,7 +80,18 @@ const wireTypesMatch: [Same<z.infer<typeof WireRole>, Role>, Same<z.infer<typeof
 ];
 void wireTypesMatch;
 
-/** A message as every client sees it. */
+/** One emoji's count on a message; `mine` in answers to one user (HTTP, history, resume). */
+export const WireReaction = z
+  .object({ emoji: z.string(), count: z.number().int().min(1), mine: z.boolean().optional() })
+  .openapi("Reaction");
+export type WireReaction = z.infer<typeof WireReaction>;
+
+/** What a reply shows of the message it quotes; only `seq` once that message is recalled. */
+export const WireReplyTo = z
+  .object({ seq: Seq, senderId: z.string().optional(), preview: z.string().optional() })
+  .openapi("ReplyTo");
+
+/** A message as every client sees it. A recalled one keeps its seq and sender, with `deleted` and no content. */
 export const WireMessage = z
   .object({
     seq: Seq,
@@ -69,13 +100,21 @@ export const WireMessage = z
     content: z.string(),
     contentType: z.string(),
     ts: EpochMs,
+    replyTo: WireReplyTo.optional(),
+    mentions: z.array(z.string()).optional(),
+    editedAt: EpochMs.optional(),
+    deleted: z.literal(true).optional(),
+    reactions: z.array(WireReaction).optional(),
   })
   .openapi("Message");
 export type WireMessage = z.infer<typeof WireMessage>;
 
-/** Maps a stored row to its wire shape. */
-export function wireMessage(row: MessageRow): WireMessage {
-  return {
+/**
+ * Maps a stored row to its wire shape; `reactions` with `mine` marked for answers to one user.
+ * Optional fields are left out when empty, so a plain message stays as small as in the first release.
+ */
+export function wireMessage(row: MessageRow, reactions?: ReactionCount[], mine?: ReadonlySet<string>): WireMessage {
+  const message: WireMessage = {
     seq: row.seq,
     senderId: row.senderId,
     clientMsgId: row.clientMsgId,
@@ -83,6 +122,20 @@ export function wireMessage(row: MessageRow): WireMessage {
     contentType: row.contentType,
     ts: row.ts,
   };
+  if (row.deleted) {
+    message.deleted = true;
+    return message;
+  }
+  if (row.replyTo !== null) message.replyTo = row.replyPreview ?? { seq: row.replyTo };
+  if (row.mentions.length > 0) message.mentions = row.mentions;
+  if (row.editedAt !== null) message.editedAt = row.editedAt;
+  if (reactions && reactions.length > 0) message.reactions = wireReactions(reactions, mine);
+  return message;
+}
+
+/** Reaction counts on the wire, with `mine` when the answer is for one user. */
+export function wireReactions(counts: readonly ReactionCount[], mine?: ReadonlySet<string>): WireReaction[] {
+  return counts.map((count) => (mine ? { ...count, mine: mine.has(count.emoji) } : { ...count }));
 }
 
 /** A restriction as clients see it: status 1 muted, 2 banned; expiresAt 0 means forever. */
@@ -177,8 +230,27 @@ export const ServerFrame = z
       restriction: WireRestriction.nullable(),
       online: z.array(z.string()),
       onlineCount: z.number().int(),
+      /** The room's update counter: resume with `updatesSince` to learn recalls, edits and reactions missed. */
+      lastUpdateSeq: Seq,
     }),
     frame("message", WireMessage.shape),
+    // A recall (`deleted`), an edit (`content`, `editedAt`) or, when a resume replays what changed, the
+    // message's current reactions; `updateSeq` is the room's update counter after the change.
+    frame("message_update", {
+      seq: Seq,
+      updateSeq: Seq,
+      deleted: z.literal(true).optional(),
+      content: z.string().optional(),
+      editedAt: EpochMs.optional(),
+      reactions: z.array(WireReaction).optional(),
+    }),
+    // Reactions on one message, coalesced: the counts after the changes, and who changed what.
+    frame("reaction", {
+      seq: Seq,
+      updateSeq: Seq,
+      reactions: z.array(WireReaction),
+      changes: z.array(z.object({ userId: z.string(), emoji: z.string(), added: z.boolean() })),
+    }),
     frame("ack", { clientMsgId: z.string(), ...Ack.shape }),
     frame("presence", { userId: z.string(), online: z.boolean(), count: z.number().int() }),
     frame("member", {
@@ -190,7 +262,7 @@ export const ServerFrame = z
     RoomFrame,
     frame("typing", { userId: z.string() }),
     frame("history", { messages: z.array(WireMessage), hasMore: z.boolean() }),
-    frame("resync", { since: Seq, lastSeq: Seq }),
+    frame("resync", { since: Seq, lastSeq: Seq, lastUpdateSeq: Seq.optional() }),
     frame("error", {
       code: z.string(),
       message: z.string(),

@@ -8,12 +8,13 @@ import { CLIENT_ERRORS } from "../api/codes";
 import { type Failure, fail, type Result } from "../errors";
 import { HISTORY_DEFAULT, ONLINE_LIST_MAX } from "../limits";
 import type { RoomCore } from "./core";
-import { history, markRead, send } from "./messaging";
+import { edit, react, recall } from "./message-changes";
+import { history, markRead, send, wireMessages } from "./messaging";
 import type { Role } from "./permissions";
-import { type ClientFrame, encode, wireMessage, wireRestriction } from "./protocol";
+import { type ClientFrame, encode, wireRestriction } from "./protocol";
 import { admitFrame, type FrameVerdict, freshBudget, refuse } from "./socket-budget";
 import { CLOSE_ABUSE, CLOSE_REMOVED, type SocketIdentity } from "./sockets";
-import type { RoomMeta } from "./store";
+import type { MessageRow, RoomMeta } from "./store";
 import type { UpgradeSession } from "./upgrade";
 
 /** Messages per batch frame when replaying after `since`. */
@@ -66,21 +67,47 @@ export function connect(room: RoomCore, socket: WebSocket, session: UpgradeSessi
       restriction: wireRestriction(room.restrictionOf(userId, now)),
       online: [...online.keys()].slice(0, ONLINE_LIST_MAX),
       onlineCount: online.size,
+      lastUpdateSeq: room.lastUpdateSeq,
     }),
   );
-  if (since !== null && since < room.lastSeq) {
-    if (room.lastSeq - since > room.limits.resumeLimit) {
-      room.hub.send(socket, encode({ type: "resync", since, lastSeq: room.lastSeq }));
-    } else {
-      const missed = room.rows.messages.after(since, room.limits.resumeLimit);
-      missed.forEach((row, index) => {
-        room.hub.send(socket, encode({ type: "message", ...wireMessage(row) }));
-        // Keep each replay batch well under the runtime's message size limit.
-        if ((index + 1) % REPLAY_BATCH === 0) room.hub.flush();
-      });
-    }
-  }
+  if (since !== null) replay(room, socket, userId, since, session.updatesSince);
   if (first) room.hub.broadcast(encode({ type: "presence", userId, online: true, count: online.size }), socket);
+}
+
+/**
+ * A resume (SPEC §4, §8.3): every message after `since`, then what changed up to `since` after update
+ * seq `updatesSince` (recalls, edits, reactions) as `message_update` frames with the current state.
+ * Beyond RESUME_LIMIT of either, `resync` tells the client to page history over HTTP instead.
+ */
+function replay(room: RoomCore, socket: WebSocket, userId: string, since: number, updatesSince: number | null): void {
+  const limit = room.limits.resumeLimit;
+  const missed = since < room.lastSeq ? room.rows.messages.after(since, limit + 1) : [];
+  const changed =
+    updatesSince !== null && updatesSince < room.lastUpdateSeq
+      ? room.rows.messages.changedSince(Math.min(since, room.lastSeq), updatesSince, limit + 1)
+      : [];
+  if (room.lastSeq - since > limit || changed.length > limit) {
+    room.hub.send(socket, encode({ type: "resync", since, lastSeq: room.lastSeq, lastUpdateSeq: room.lastUpdateSeq }));
+    return;
+  }
+  const frames = [
+    ...wireMessages(room, missed, userId).map((message) => encode({ type: "message", ...message })),
+    ...wireMessages(room, changed, userId).map((message, index) =>
+      encode({
+        type: "message_update",
+        seq: message.seq,
+        updateSeq: (changed[index] as MessageRow).version,
+        ...(message.deleted
+          ? { deleted: true as const }
+          : { content: message.content, editedAt: message.editedAt, reactions: message.reactions ?? [] }),
+      }),
+    ),
+  ];
+  frames.forEach((frame, index) => {
+    room.hub.send(socket, frame);
+    // Keep each replay batch well under the runtime's message size limit.
+    if ((index + 1) % REPLAY_BATCH === 0) room.hub.flush();
+  });
 }
 
 /** Forgets a closed socket; the user's last socket going tells the room they went offline. */
@@ -127,24 +154,17 @@ export function onMessage(
 
 /** Handles one valid client frame from a member's socket. */
 function onFrame(room: RoomCore, socket: WebSocket, userId: string, frame: ClientFrame, now: number): void {
+  const actor = { kind: "user", userId } as const;
   switch (frame.type) {
     case "send": {
       const result = send(room, userId, frame, false, now);
-      if (result.ok) {
-        room.hub.send(socket, encode({ type: "ack", clientMsgId: frame.clientMsgId, ...result.value }));
-      } else if (result.kind === "rate_limited") {
-        // The send bucket and slow mode refuse for rate reasons: one notice a second, as for frames.
-        const budget = room.hub.identity(socket)?.budget ?? freshBudget();
-        const verdict = refuse(budget, now, (result.retryAfterSec ?? 1) * 1000, room.limits);
-        overBudget(room, socket, verdict, result.message, frame.clientMsgId);
-      } else sendError(room, socket, result, frame.clientMsgId);
+      if (result.ok) room.hub.send(socket, encode({ type: "ack", clientMsgId: frame.clientMsgId, ...result.value }));
+      else refuseFrame(room, socket, result, now, frame.clientMsgId);
       return;
     }
-    case "read": {
-      const result = markRead(room, userId, frame.seq, now);
-      if (!result.ok) sendError(room, socket, result);
+    case "read":
+      answer(room, socket, markRead(room, userId, frame.seq, now), now);
       return;
-    }
     case "typing":
       // At most one typing frame per user per TYPING_INTERVAL_MS reaches the others; the rest are dropped.
       if (!room.restrictionOf(userId, now) && room.hub.typingDue(userId, now, room.limits.typingIntervalMs)) {
@@ -152,13 +172,39 @@ function onFrame(room: RoomCore, socket: WebSocket, userId: string, frame: Clien
       }
       return;
     case "history": {
-      const actor = { kind: "user", userId } as const;
       const result = history(room, actor, { before: frame.before, limit: frame.limit ?? HISTORY_DEFAULT }, now);
       if (result.ok) room.hub.send(socket, encode({ type: "history", ...result.value }));
-      else sendError(room, socket, result);
+      else refuseFrame(room, socket, result, now);
       return;
     }
+    case "edit":
+      answer(room, socket, edit(room, userId, frame.seq, frame.content, now), now);
+      return;
+    case "recall":
+      answer(room, socket, recall(room, actor, frame.seq, now), now);
+      return;
+    case "react":
+    case "unreact":
+      answer(room, socket, react(room, userId, frame.seq, frame.emoji, frame.type === "react", now), now);
+      return;
   }
+}
+
+/** Frames whose success the room announces to everyone: only a refusal is answered to the sender. */
+function answer(room: RoomCore, socket: WebSocket, result: Result<unknown>, now: number): void {
+  if (!result.ok) refuseFrame(room, socket, result, now);
+}
+
+/** Answers a refused frame; refusals for rate reasons go through the socket's notice budget. */
+function refuseFrame(room: RoomCore, socket: WebSocket, failure: Failure, now: number, clientMsgId?: string): void {
+  if (failure.kind !== "rate_limited") {
+    sendError(room, socket, failure, clientMsgId);
+    return;
+  }
+  // The send bucket and slow mode refuse for rate reasons: one notice a second, as for frames.
+  const budget = room.hub.identity(socket)?.budget ?? freshBudget();
+  const verdict = refuse(budget, now, (failure.retryAfterSec ?? 1) * 1000, room.limits);
+  overBudget(room, socket, verdict, failure.message, clientMsgId);
 }
 
 /** A refusal for a rate reason: at most one RATE_LIMITED frame a second; 4008 after a long flood. */

@@ -56,6 +56,24 @@ export class Transaction {
     this.store.meta.save(this.workingMeta);
   }
 
+  /** Takes the room's next update seq (a recall, edit or reaction change, SPEC §8.3 "Missed updates"). */
+  nextUpdateSeq(): number {
+    const next = (this.workingMeta?.updateSeq ?? 0) + 1;
+    this.saveMeta({ updateSeq: next }, { touch: false });
+    return next;
+  }
+
+  /**
+   * Notes that message `seq` changed after it was sent: when it is the newest one, the room list's
+   * preview must be pushed again (the directory holds the preview of the last seq it was given).
+   */
+  previewChanged(seq: number): void {
+    const meta = this.workingMeta;
+    if (meta && seq === this.workingSeq && meta.indexedSeq >= seq) {
+      this.saveMeta({ indexedSeq: seq - 1 }, { touch: false });
+    }
+  }
+
   /** Appends the next message; its seq must be lastSeq + 1 (the gapless sequence, SPEC §4). */
   appendMessage(row: MessageRow): void {
     if (row.seq !== this.workingSeq + 1) throw new Error(`seq ${row.seq} does not follow ${this.workingSeq}`);

@@ -20,6 +20,8 @@ export const UpgradeSession = z.object({
   clientId: z.string().max(64),
   platform: z.number().int().min(0).max(1000),
   since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  /** The update seq the client has seen: recalls, edits and reactions after it are replayed. */
+  updatesSince: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null),
 });
 export type UpgradeSession = z.infer<typeof UpgradeSession>;
 

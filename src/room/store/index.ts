@@ -12,7 +12,7 @@ import { migrate, storedVersion } from "./schema";
 import { Sql } from "./sql";
 
 export type { MemberRow, NewMember } from "./member-store";
-export type { MessageRow } from "./message-store";
+export type { MessageRow, ReactionCount, ReplyPreview } from "./message-store";
 export type { RoomMeta } from "./meta-store";
 export { SqlError } from "./sql";
 

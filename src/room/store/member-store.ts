@@ -110,6 +110,16 @@ export class MemberStore {
     );
   }
 
+  /** Persists a member's send bucket alone (an edit spends a token but is not a new message). */
+  saveBucket(userId: string, bucket: Bucket): void {
+    this.sql.run(
+      "UPDATE members SET bucket_tokens = ?, bucket_at = ? WHERE user_id = ?",
+      bucket.tokens,
+      bucket.at,
+      userId,
+    );
+  }
+
   /** Moves a member's read marker forward (never back). */
   setRead(userId: string, seq: number): void {
     this.sql.run("UPDATE members SET last_read_seq = max(last_read_seq, ?) WHERE user_id = ?", seq, userId);
@@ -120,6 +130,39 @@ export class MemberStore {
     return this.sql
       .rows("SELECT user_id, last_read_seq FROM members WHERE last_read_seq > indexed_read_seq")
       .map((row) => ({ userId: String(row.user_id), seq: Number(row.last_read_seq) }));
+  }
+
+  /** Records that `seq` mentions these members (their room-list item shows `mentioned` until read). */
+  recordMentions(userIds: readonly string[], seq: number): void {
+    this.sql.run(
+      "UPDATE members SET mention_seq = max(mention_seq, ?) WHERE user_id IN (SELECT value FROM json_each(?))",
+      seq,
+      JSON.stringify(userIds),
+    );
+  }
+
+  /** Mentions not yet in the directory. */
+  unindexedMentions(): { userId: string; seq: number }[] {
+    return this.sql
+      .rows("SELECT user_id, mention_seq FROM members WHERE mention_seq > indexed_mention_seq")
+      .map((row) => ({ userId: String(row.user_id), seq: Number(row.mention_seq) }));
+  }
+
+  markMentionsIndexed(mentions: readonly { userId: string; seq: number }[]): void {
+    for (const mention of mentions) {
+      this.sql.run(
+        "UPDATE members SET indexed_mention_seq = max(indexed_mention_seq, ?) WHERE user_id = ?",
+        mention.seq,
+        mention.userId,
+      );
+    }
+  }
+
+  /** Members after join-order position `after`, with their role inputs, for the member list. */
+  page(after: number, limit: number): MemberRow[] {
+    return this.sql
+      .rows(`SELECT ${COLUMNS} FROM members WHERE rowid > ? ORDER BY rowid LIMIT ?`, after, limit)
+      .map(toMember);
   }
 
   markReadsIndexed(reads: readonly { userId: string; seq: number }[]): void {

@@ -29,6 +29,8 @@ export interface RoomMeta {
   /** Consecutive failed directory flushes, and when to try again. */
   outboxFailures: number;
   outboxRetryAt: number | null;
+  /** The room's update counter: each recall, edit or reaction change takes the next value (SPEC §8.3). */
+  updateSeq: number;
 }
 
 function toMeta(row: Row): RoomMeta {
@@ -53,6 +55,7 @@ function toMeta(row: Row): RoomMeta {
     indexedSeq: Number(row.indexed_seq),
     outboxFailures: Number(row.outbox_failures),
     outboxRetryAt: numberOrNull(row.outbox_retry_at),
+    updateSeq: Number(row.update_seq ?? 0),
   };
 }
 
@@ -69,8 +72,8 @@ export class MetaStore {
     this.sql.run(
       `INSERT INTO meta (id, chatroom_id, title, desc, portrait, extra, thumbnail, is_open, state, host_id,
          mute_all, slow_mode_seconds, start_at, duration_minutes, started_at, ending_notified,
-         created_at, updated_at, indexed_seq, outbox_failures, outbox_retry_at)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         created_at, updated_at, indexed_seq, outbox_failures, outbox_retry_at, update_seq)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET chatroom_id = excluded.chatroom_id, title = excluded.title,
          desc = excluded.desc, portrait = excluded.portrait, extra = excluded.extra,
          thumbnail = excluded.thumbnail, is_open = excluded.is_open, state = excluded.state,
@@ -79,7 +82,8 @@ export class MetaStore {
          duration_minutes = excluded.duration_minutes, started_at = excluded.started_at,
          ending_notified = excluded.ending_notified, created_at = excluded.created_at,
          updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
-         outbox_failures = excluded.outbox_failures, outbox_retry_at = excluded.outbox_retry_at`,
+         outbox_failures = excluded.outbox_failures, outbox_retry_at = excluded.outbox_retry_at,
+         update_seq = excluded.update_seq`,
       meta.chatroomId,
       meta.title,
       meta.desc,
@@ -100,6 +104,7 @@ export class MetaStore {
       meta.indexedSeq,
       meta.outboxFailures,
       meta.outboxRetryAt,
+      meta.updateSeq,
     );
   }
 }

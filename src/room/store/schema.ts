@@ -37,6 +37,37 @@ export const MIGRATIONS: readonly string[] = [
   //    Rows from version 1 were set by someone unknown: count them as the admin's, the safe side.
   `ALTER TABLE restrictions ADD COLUMN set_by_rank INTEGER NOT NULL DEFAULT 3;
    CREATE INDEX restrictions_by_expiry ON restrictions (expires_at) WHERE expires_at <> 0;`,
+  // 3: messaging (SPEC §8.3) — replies, mentions, edits, recalls, reactions, missed updates, search.
+  //    `version` is the room's update seq at a message's last recall, edit or reaction (0: never
+  //    changed), so a resume can replay what changed; the FTS index follows the messages table through
+  //    triggers, inside the same transaction as each change (a recalled message leaves the index).
+  `ALTER TABLE meta ADD COLUMN update_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE members ADD COLUMN mention_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE members ADD COLUMN indexed_mention_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+   ALTER TABLE messages ADD COLUMN reply_preview TEXT;
+   ALTER TABLE messages ADD COLUMN mentions TEXT;
+   ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+   ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE messages ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX messages_by_version ON messages (version) WHERE version > 0;
+   CREATE INDEX messages_by_reply ON messages (reply_to) WHERE reply_to IS NOT NULL;
+   CREATE TABLE reactions (
+     seq INTEGER NOT NULL, emoji TEXT NOT NULL, user_id TEXT NOT NULL, at INTEGER NOT NULL,
+     PRIMARY KEY (seq, emoji, user_id)) WITHOUT ROWID;
+   CREATE VIRTUAL TABLE messages_fts USING fts5(
+     content, content = 'messages', content_rowid = 'seq', tokenize = 'trigram');
+   CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.deleted = 0 BEGIN
+     INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+   END;
+   CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.deleted = 0 BEGIN
+     INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+   END;
+   CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, deleted ON messages BEGIN
+     INSERT INTO messages_fts (messages_fts, rowid, content) SELECT 'delete', old.seq, old.content WHERE old.deleted = 0;
+     INSERT INTO messages_fts (rowid, content) SELECT new.seq, new.content WHERE new.deleted = 0;
+   END;
+   INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');`,
 ];
 
 /** The version a fully migrated room has. */
