@@ -148,7 +148,7 @@ adminApp.openapi(adminRoute("/user/get_token", S.GetToken, envelope(S.UserToken)
 adminApp.openapi(
   adminRoute("/message/send", S.SendMessage, envelope(S.MessageSent), "Send a chat message"),
   async (c) => {
-    const { sender, conv, payload } = c.req.valid("json");
+    const { sender, conv, payload, clientMsgId } = c.req.valid("json");
     const field = payload.searchableContent ? "payload.searchableContent" : "payload.content";
     const content = payload.searchableContent || payload.content || "";
     if (content.length === 0)
@@ -161,11 +161,21 @@ adminApp.openapi(
     const ack = unwrap(
       await room(c.env, conv.target).send(
         sender,
-        { clientMsgId: `admin-${crypto.randomUUID()}`, content, contentType },
+        // Prefixed so an admin id never collides with one the sender used from a client.
+        { clientMsgId: clientMsgId ? `admin:${clientMsgId}` : `admin-${crypto.randomUUID()}`, content, contentType },
         { admin: true },
       ),
     );
     return success(c, { messageUid: ack.seq, timestamp: ack.ts });
+  },
+);
+
+adminApp.openapi(
+  adminRoute("/message/recall", S.RecallMessage, Done, "Recall a message (it keeps its seq as deleted)"),
+  async (c) => {
+    const { chatroomId, messageUid } = c.req.valid("json");
+    unwrap(await room(c.env, chatroomId).recall(ADMIN, messageUid));
+    return done(c);
   },
 );
 

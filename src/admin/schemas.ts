@@ -5,7 +5,16 @@
  * `null` for every field they were not given.
  */
 import { z } from "@hono/zod-openapi";
-import { DESC_MAX, EXTRA_MAX, MEMBERS_PAGE_MAX, NAME_MAX, TITLE_MAX, TOKEN_TTL_MAX_SECONDS, URL_MAX } from "../limits";
+import {
+  CLIENT_MSG_ID_MAX,
+  DESC_MAX,
+  EXTRA_MAX,
+  MEMBERS_PAGE_MAX,
+  NAME_MAX,
+  TITLE_MAX,
+  TOKEN_TTL_MAX_SECONDS,
+  URL_MAX,
+} from "../limits";
 import { Id } from "../validation";
 
 /** An optional field: absent, or `null`, which means the same (SPEC §8.2). */
@@ -76,8 +85,15 @@ export const SendMessage = z
       searchableContent: absent(z.string()),
       content: absent(z.string()),
     }),
+    /** edgeroom extension: a retry with the same id is answered with the original messageUid, never sent twice. */
+    clientMsgId: absent(z.string().min(1).max(CLIENT_MSG_ID_MAX)),
   })
   .openapi("AdminSendMessage");
+
+/** message/recall (Wildfire's recall): the message keeps its seq as deleted. */
+export const RecallMessage = z
+  .object({ chatroomId: Id, messageUid: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
+  .openapi("AdminRecallMessage");
 
 // ── results (inside the envelope's `result`) ─────────────────────────
 

@@ -141,6 +141,7 @@ roomRoutes.openapi(
         startedAt: r.startedAt,
         lastMessage: r.lastMessage,
         unread: r.unread,
+        mentioned: r.mentioned,
       })),
       scheduled: page.scheduled.map((r) => ({ ...common(r), startAt: r.startAt, durationMinutes: r.durationMinutes })),
       nextCursor: encodeCursor(page.next),

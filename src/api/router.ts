@@ -9,6 +9,8 @@ import { AppError } from "../errors";
 import { bodyLimitGuard, validationHook } from "../validation";
 import { requireUser } from "./auth";
 import { apiOnError } from "./envelope";
+import { memberRoutes } from "./members";
+import { messageChangeRoutes } from "./message-changes";
 import { messageRoutes } from "./messages";
 import { moderationRoutes } from "./moderation";
 import { profileRoutes } from "./profiles";
@@ -21,7 +23,8 @@ apiApp.onError(apiOnError);
 apiApp.use("*", requireUser);
 
 // Route modules inherit the validation hook and the error mapping of this app.
-for (const routes of [roomRoutes, moderationRoutes, messageRoutes, profileRoutes]) apiApp.route("/", routes);
+const modules = [roomRoutes, moderationRoutes, messageRoutes, messageChangeRoutes, memberRoutes, profileRoutes];
+for (const routes of modules) apiApp.route("/", routes);
 
 apiApp.all("*", () => {
   throw new AppError("not_found", "no such route");

@@ -142,8 +142,12 @@ export const OngoingRoom = z
   .object({
     ...ListedRoom,
     startedAt: EpochMs.nullable(),
-    lastMessage: z.object({ seq: z.number().int(), preview: z.string(), at: EpochMs }).nullable(),
+    lastMessage: z
+      .object({ seq: z.number().int(), preview: z.string(), at: EpochMs, deleted: z.literal(true).optional() })
+      .nullable()
+      .openapi({ description: "The newest message; a recalled one has an empty preview and `deleted`" }),
     unread: z.number().int(),
+    mentioned: z.boolean().openapi({ description: "A message after your read marker mentions you (SPEC §8.3)" }),
   })
   .openapi("OngoingRoom");
 

@@ -133,6 +133,10 @@ export class ChatRoom extends DurableObject<Env> {
     return this.run((now) => changes.react(this.room, userId, seq, emoji, add, now));
   }
 
+  async memberFace(actor: Actor, userId: string) {
+    return this.run((now) => membership.memberFace(this.room, actor, userId, now));
+  }
+
   async memberPage(actor: Actor, after: number, limit: number) {
     return this.run((now) => membership.memberPage(this.room, actor, after, limit, now));
   }

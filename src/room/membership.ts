@@ -133,6 +133,20 @@ export function memberPage(
   });
 }
 
+/** Which face a member shows in this room (their open profile's id, or null), for members to see. */
+export function memberFace(
+  room: RoomCore,
+  actor: Actor,
+  userId: string,
+  now: number,
+): Result<{ openProfileId: number | null }> {
+  const gate = room.gate(actor, now);
+  if ("ok" in gate) return gate;
+  const member = room.rows.members.get(userId);
+  if (!member) return fail("not_found", "userId: not a member of this room");
+  return ok({ openProfileId: member.openProfileId });
+}
+
 export function join(
   room: RoomCore,
   userId: string,

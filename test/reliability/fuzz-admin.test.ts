@@ -150,6 +150,15 @@ function userMessageRoutes(): Route[] {
         { path: ["payload", "type"], rule: { kind: "int", min: 0, max: 1_000_000 }, required: true },
         // The stored text: 1..4000 characters (SPEC §4), checked after the schema.
         str(["payload", "searchableContent"], 1, 4000),
+        str(["clientMsgId"], 1, 64),
+      ],
+    },
+    {
+      path: "/message/recall",
+      template: { chatroomId: room, messageUid: 1 },
+      fields: [
+        id("chatroomId"),
+        { path: ["messageUid"], rule: { kind: "int", min: 1, max: Number.MAX_SAFE_INTEGER }, required: true },
       ],
     },
   ];
@@ -302,6 +311,7 @@ describe("admin wire schemas", () => {
         "Members",
         "MessageSent",
         "MuteAll",
+        "RecallMessage",
         "SendMessage",
         "SetBlackStatus",
         "SetManager",
