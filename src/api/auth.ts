@@ -18,12 +18,10 @@ function tokenOf(headers: { header(name: string): string | undefined }, query: s
 
 /** Refuses calls without a valid token: 401 UNAUTHORIZED, or ACCESS_TOKEN_EXPIRED. */
 export const requireUser = createMiddleware<AppEnv>(async function requireUser(c, next) {
-  const secret = c.env.TOKEN_SECRET;
-  if (!secret) throw new AppError("server_error", "server not configured: TOKEN_SECRET is unset");
   const allowQuery = c.req.path.endsWith("/ws");
   const token = tokenOf(c.req, allowQuery ? c.req.query("token") : undefined);
   if (!token) throw new AppError("unauthorized", "an access token is required");
-  const verified = await verifyToken(token, secret);
+  const verified = await verifyToken(token, c.env.TOKEN_SECRET);
   if (!verified.ok) {
     throw verified.expired
       ? new AppError("token_expired", "the access token has expired")
