@@ -14,7 +14,9 @@ import { configGuard } from "./config";
 import type { AppEnv } from "./env";
 
 export { NonceGuard } from "./admin/nonce-guard";
+export { Limiter } from "./limiter/Limiter";
 export { ChatRoom } from "./room/ChatRoom";
+export { UserState } from "./user/UserState";
 
 const app = new OpenAPIHono<AppEnv>();
 app.use("*", requestId());

@@ -8,10 +8,11 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { requestIsLocalDev } from "../config";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
+import { spendAuthFailure } from "../limiter/auth-fails";
 import { bodyLimitGuard, Id, validationHook } from "../validation";
 import { apiOnError, reply } from "./envelope";
 import { clientErrors, DevToken, success } from "./schemas";
-import { mintToken } from "./tokens";
+import { mintFreshToken } from "./tokens";
 
 /** Dev tokens live for a day. */
 const DEV_TOKEN_TTL_SECONDS = 24 * 3600;
@@ -34,8 +35,11 @@ devApp.openapi(
   }),
   async (c) => {
     if (!requestIsLocalDev(c)) throw new AppError("not_found", "no such route");
+    // A token for anyone: every call counts like a failed sign-in (AUTH_FAILS_PER_MIN).
+    const limited = await spendAuthFailure(c);
+    if (limited) throw limited;
     const { userId } = c.req.valid("json");
-    const { token, expiresAt } = await mintToken(userId, c.env.TOKEN_SECRET, DEV_TOKEN_TTL_SECONDS, Date.now());
+    const { token, expiresAt } = await mintFreshToken(c.env, userId, DEV_TOKEN_TTL_SECONDS);
     return reply(c, { userId, token, expiresAt });
   },
 );

@@ -166,6 +166,18 @@ const CLIENT_AUTH_ROWS: Row[] = [
     codes: ["UNAUTHORIZED"],
   },
   {
+    name: "a client token without iat (revocation could not apply to it)",
+    send: async (x) => withToken(await sign({ sub: x.host, exp: inAnHour() }, env.TOKEN_SECRET, "HS256")),
+    status: 401,
+    codes: ["UNAUTHORIZED"],
+  },
+  {
+    name: "a valid token in the query string of a route ending in /ws that is not the socket (room info of room ws)",
+    send: async (x) => call(`/api/chatrooms/ws?token=${await token(x.host)}`),
+    status: 401,
+    codes: ["UNAUTHORIZED"],
+  },
+  {
     name: "a valid token in the query string of a route that is not the socket",
     send: async (x) => call(`/api/chatrooms/${x.room}/messages?token=${await token(x.host)}`),
     status: 401,
