@@ -25,7 +25,29 @@ import {
 } from "./rules";
 
 /** Storage keys (key-value API). */
-const KEY = { revokedAt: "revokedAt", rooms: "rooms", creations: "roomCreations" } as const;
+const KEY = {
+  revokedAt: "revokedAt",
+  rooms: "rooms",
+  creations: "roomCreations",
+  pendingCloses: "pendingCloses",
+} as const;
+
+/** Rooms still to be told to close revoked sockets (their last attempt failed), retried from the alarm. */
+interface PendingCloses {
+  iatAtMost: number;
+  rooms: string[];
+  attempt: number;
+}
+
+/** Retries of a failed fan-out: 0.5 s doubling, five tries, so a transient failure still lands within 5 s. */
+const CLOSE_RETRY_BASE_MS = 500;
+const CLOSE_RETRIES = 5;
+
+/**
+ * After a revocation, a socket admitted just before it may report its room just after the fan-out.
+ * Rooms reported within this long after a revocation are told to close revoked sockets too.
+ */
+const LATE_REPORT_MS = 60_000;
 
 /** What a revocation did. */
 export interface Revocation {
@@ -69,13 +91,18 @@ export class UserState extends DurableObject<Env> {
     return ok(null);
   }
 
-  /** Revokes every token issued up to now; returns what it did. */
+  /**
+   * Revokes every token issued up to now: from here on `admit` refuses them, and every room where the
+   * user has a socket open closes those opened with them (4001) before this returns.
+   */
   async revoke(): Promise<Revocation> {
     const revokedAt = Math.max(Date.now(), (await this.loadRevokedAt()) ?? 0);
     await this.ctx.storage.put(KEY.revokedAt, revokedAt);
     this.revoked = revokedAt;
     const rooms = openRoomIds(await this.loadRooms());
-    return { revokedAt, iatAtMost: revokedSecond(revokedAt), rooms };
+    const iatAtMost = revokedSecond(revokedAt);
+    await this.closeRevokedSockets(rooms, iatAtMost, 0);
+    return { revokedAt, iatAtMost, rooms };
   }
 
   /** When the latest revocation took effect (epoch ms), or null when the user's tokens were never revoked. */
@@ -98,14 +125,51 @@ export class UserState extends DurableObject<Env> {
 
   /** A room reports that this user's first (or another) socket opened there, or their last one closed. */
   async socketsChanged(chatroomId: string, change: SocketChange): Promise<void> {
-    const rooms = applySocketChange(await this.loadRooms(), chatroomId, change, Date.now());
+    const now = Date.now();
+    const rooms = applySocketChange(await this.loadRooms(), chatroomId, change, now);
     await this.ctx.storage.put(KEY.rooms, rooms);
     this.rooms = rooms;
+    const revokedAt = await this.loadRevokedAt();
+    if (change.open && revokedAt !== null && now - revokedAt < LATE_REPORT_MS) {
+      // Not awaited: the room is waiting for this answer, and the close is a call back into it.
+      this.ctx.waitUntil(this.closeRevokedSockets([chatroomId], revokedSecond(revokedAt), 0));
+    }
   }
 
   /** The room the user most recently opened a socket in and still has one open there, or null. */
   async currentRoom(): Promise<{ chatroomId: string; clientId: string; platform: number } | null> {
     return currentRoomOf(await this.loadRooms());
+  }
+
+  /** Retries the rooms whose close failed. */
+  override async alarm(): Promise<void> {
+    const pending = await this.ctx.storage.get<PendingCloses>(KEY.pendingCloses);
+    if (!pending) return;
+    await this.ctx.storage.delete(KEY.pendingCloses);
+    await this.closeRevokedSockets(pending.rooms, pending.iatAtMost, pending.attempt);
+  }
+
+  /** Tells each room to close this user's sockets with iat ≤ iatAtMost; failed rooms are retried. */
+  private async closeRevokedSockets(rooms: string[], iatAtMost: number, attempt: number): Promise<void> {
+    const userId = this.ctx.id.name;
+    if (rooms.length === 0 || userId === undefined) return;
+    const results = await Promise.allSettled(
+      rooms.map((id) => this.env.ROOMS.getByName(id).revokeSockets(userId, iatAtMost)),
+    );
+    const failed = rooms.filter((_, i) => {
+      const result = results[i];
+      return result?.status !== "fulfilled" || !result.value.ok;
+    });
+    if (failed.length === 0) return;
+    if (attempt + 1 >= CLOSE_RETRIES) {
+      console.error(JSON.stringify({ at: `UserState:${userId}`, error: "revoked sockets not closed", rooms: failed }));
+      return;
+    }
+    const pending = await this.ctx.storage.get<PendingCloses>(KEY.pendingCloses);
+    const merged = [...new Set([...(pending?.rooms ?? []), ...failed])];
+    const next = { iatAtMost: Math.max(iatAtMost, pending?.iatAtMost ?? 0), rooms: merged, attempt: attempt + 1 };
+    await this.ctx.storage.put(KEY.pendingCloses, next);
+    await this.ctx.storage.setAlarm(Date.now() + CLOSE_RETRY_BASE_MS * 2 ** attempt);
   }
 
   private async loadRevokedAt(): Promise<number | null> {

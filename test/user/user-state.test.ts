@@ -2,11 +2,12 @@
  * The per-user object through the Worker (SPEC §8.1, §8.2): token revocation, the record of open
  * rooms behind /admin/chatroom/user_chatroom, and that reads store nothing.
  */
-import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { mintToken } from "../../src/api/tokens";
 import { roomMembers } from "../../src/directory/store";
 import { admin, adminRoom, evict, newId, tokenFor } from "../helpers/admin";
+import { connect } from "../helpers/socket";
 
 type Reply = { status: number; body: { code?: string; message?: string; data?: Record<string, unknown> } };
 
@@ -115,6 +116,56 @@ describe("token revocation", () => {
       revokedAt: expect.any(Number),
       iatAtMost: Math.floor(revocation.revokedAt / 1000),
       rooms: ["room-b"],
+    });
+  });
+});
+
+describe("revocation closes open sockets", () => {
+  it("closes the user's sockets in every room it knows with 4001, and no one else's", async () => {
+    const [user, other] = [newId("rv"), newId("ok")];
+    const [a, b] = [await roomOf(user, other), await roomOf(user, other)];
+    const sockets = [await connect(a, user), await connect(b, user)];
+    const bystander = await connect(a, other);
+    const stub = env.USERS.getByName(user);
+    for (const id of [a, b]) await stub.socketsChanged(id, { open: true, clientId: "c", platform: 1, at: Date.now() });
+    await revoke(user);
+    for (const socket of sockets) expect((await socket.closed).code).toBe(4001);
+    bystander.send({ type: "send", clientMsgId: "still-here", content: "hi" });
+    expect(await bystander.next("ack")).toMatchObject({ clientMsgId: "still-here" });
+    // A token minted after the revocation opens a socket again.
+    const minted = await admin<{ token: string }>("/user/get_token", { userId: user });
+    const again = await SELF.fetch(`https://edgeroom.test/api/chatrooms/${a}/ws?token=${minted.result?.token}`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(again.status).toBe(101);
+    again.webSocket?.accept();
+    again.webSocket?.close(1000, "done");
+    bystander.ws.close(1000, "done");
+  });
+
+  it("closes a socket admitted just before the revocation whose room reports it just after", async () => {
+    const [user, other] = [newId("rv"), newId("ok")];
+    const a = await roomOf(user, other);
+    const socket = await connect(a, user);
+    await revoke(user); // the user object does not know room a yet
+    await env.USERS.getByName(user).socketsChanged(a, { open: true, clientId: "c", platform: 1, at: Date.now() });
+    expect((await socket.closed).code).toBe(4001);
+  });
+
+  it("retries a room whose close failed from the alarm", async () => {
+    const [user, other] = [newId("rv"), newId("ok")];
+    const a = await roomOf(user, other);
+    const socket = await connect(a, user);
+    const stub = env.USERS.getByName(user);
+    const iatAtMost = Math.floor(Date.now() / 1000) + 1;
+    await runInDurableObject(stub, async (_instance, state) => {
+      await state.storage.put("pendingCloses", { iatAtMost, rooms: [a], attempt: 1 });
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await socket.closed).code).toBe(4001);
+    await runInDurableObject(stub, async (_instance, state) => {
+      expect(await state.storage.get("pendingCloses")).toBeUndefined();
     });
   });
 });
