@@ -5,8 +5,8 @@
  * `null` for every field they were not given.
  */
 import { z } from "@hono/zod-openapi";
-import { DESC_MAX, EXTRA_MAX, MEMBERS_PAGE_MAX, NAME_MAX, TITLE_MAX, TOKEN_TTL_MAX_SECONDS, URL_MAX } from "../limits";
-import { Id } from "../validation";
+import { DESC_MAX, EXTRA_MAX, MEMBERS_PAGE_MAX, NAME_MAX, TITLE_MAX, TOKEN_TTL_MAX_SECONDS } from "../limits";
+import { HttpUrl, Id } from "../validation";
 
 /** An optional field: absent, or `null`, which means the same (SPEC §8.2). */
 export function absent<T extends z.ZodType>(schema: T) {
@@ -21,7 +21,7 @@ export const CreateChatroom = z
     chatroomId: OptionalId,
     title: z.string().min(1).max(TITLE_MAX),
     desc: absent(z.string().max(DESC_MAX)),
-    portrait: absent(z.string().max(URL_MAX)),
+    portrait: absent(HttpUrl),
     extra: absent(z.string().max(EXTRA_MAX)),
     state: absent(z.union([z.literal(0), z.literal(1), z.literal(2)])),
   })
@@ -59,7 +59,7 @@ export const CreateUser = z
     userId: OptionalId,
     name: absent(z.string().max(NAME_MAX)),
     displayName: z.string().min(1).max(NAME_MAX),
-    portrait: absent(z.string().max(URL_MAX)),
+    portrait: absent(HttpUrl),
   })
   .openapi("AdminCreateUser");
 
