@@ -86,14 +86,15 @@ function resolve(doc, schema) {
   for (const key of ref.slice(2).split("/")) target = isSchema(target) ? target[key] : void 0;
   return resolve(doc, target);
 }
+var isNullOnly = (schema) => schema.type === "null";
 function allowedValues(doc, schema) {
-  if (Array.isArray(schema.enum)) return schema.enum;
+  if (Array.isArray(schema.enum)) return schema.enum.filter((value) => value !== null);
   if ("const" in schema) return [schema.const];
   const options = schema.anyOf ?? schema.oneOf;
   if (!Array.isArray(options)) return null;
   const values = [];
-  for (const option of options) {
-    const allowed = allowedValues(doc, resolve(doc, option));
+  for (const option of options.map((o) => resolve(doc, o)).filter((o) => !isNullOnly(o))) {
+    const allowed = allowedValues(doc, option);
     if (allowed === null) return null;
     values.push(...allowed);
   }
@@ -101,6 +102,10 @@ function allowedValues(doc, schema) {
 }
 function typeOf(doc, schema) {
   if (typeof schema.type === "string" && schema.type !== "null") return schema.type;
+  if (Array.isArray(schema.type)) {
+    const type = schema.type.find((t) => typeof t === "string" && t !== "null");
+    if (type !== void 0) return type;
+  }
   const options = schema.anyOf ?? schema.oneOf;
   if (!Array.isArray(options)) return null;
   for (const option of options) {

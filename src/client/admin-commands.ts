@@ -48,24 +48,31 @@ function resolve(doc: Schema, schema: unknown): Schema {
   return resolve(doc, target);
 }
 
-/** The values a leaf allows when it is a closed set (enum, const, or a union of those). */
+/** `null` is how optional fields are written by some SDKs; the command line simply leaves them out. */
+const isNullOnly = (schema: Schema) => schema.type === "null";
+
+/** The values a leaf allows when it is a closed set (enum, const, or a union of those; null aside). */
 function allowedValues(doc: Schema, schema: Schema): unknown[] | null {
-  if (Array.isArray(schema.enum)) return schema.enum;
+  if (Array.isArray(schema.enum)) return schema.enum.filter((value) => value !== null);
   if ("const" in schema) return [schema.const];
   const options = schema.anyOf ?? schema.oneOf;
   if (!Array.isArray(options)) return null;
   const values: unknown[] = [];
-  for (const option of options) {
-    const allowed = allowedValues(doc, resolve(doc, option));
+  for (const option of options.map((o) => resolve(doc, o)).filter((o) => !isNullOnly(o))) {
+    const allowed = allowedValues(doc, option);
     if (allowed === null) return null;
     values.push(...allowed);
   }
   return values;
 }
 
-/** The JSON type of a leaf, looking through unions (e.g. "" or an id; a value or null). */
+/** The JSON type of a leaf, looking through unions and type lists (e.g. "" or an id; a value or null). */
 function typeOf(doc: Schema, schema: Schema): string | null {
   if (typeof schema.type === "string" && schema.type !== "null") return schema.type;
+  if (Array.isArray(schema.type)) {
+    const type = schema.type.find((t): t is string => typeof t === "string" && t !== "null");
+    if (type !== undefined) return type;
+  }
   const options = schema.anyOf ?? schema.oneOf;
   if (!Array.isArray(options)) return null;
   for (const option of options) {
