@@ -1,5 +1,5 @@
 // The admin CLI (bin/edgeroom-admin.mjs) against a real `wrangler dev`: signed calls, JSON output,
-// exit codes and help. Run with `node --test bin/cli.test.mjs`.
+// exit codes, and help derived from the server's /openapi.json. Run with `node --test bin/cli.test.mjs`.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
@@ -113,40 +113,73 @@ describe("edgeroom-admin CLI", () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown command "chatroom explode"/);
 
-    const noSecret = await run(["chatroom", "info", "--chatroom-id", "x"], { ADMIN_SECRET: "" });
+    const unknownFlag = await run(["chatroom", "info", "--chatroom-id", "x", "--colour", "red"], env);
+    assert.equal(unknownFlag.code, 2);
+    assert.match(unknownFlag.stderr, /--colour/);
+
+    const noSecret = await run(["chatroom", "info", "--chatroom-id", "x"], { ...env, ADMIN_SECRET: "" });
     assert.equal(noSecret.code, 2);
     assert.match(noSecret.stderr, /ADMIN_SECRET/);
   });
 
-  it("prints help for the tool and for each command", async () => {
-    const tool = await run(["--help"]);
-    assert.equal(tool.code, 0);
-    for (const command of [
-      "chatroom create",
-      "chatroom info",
-      "chatroom del",
-      "chatroom set-black-status",
-      "chatroom get-black-status",
-      "chatroom set-manager",
-      "chatroom get-manager-list",
-      "chatroom mute-all",
-      "chatroom members",
-      "user create",
-      "user get-token",
-      "message send",
-    ]) {
-      assert.ok(tool.stdout.includes(command), `tool help lists ${command}`);
-      const help = await run([...command.split(" "), "--help"]);
-      assert.equal(help.code, 0);
+  it("offers exactly the server's admin routes, with flags from each route's request schema", async () => {
+    const doc = await (await fetch(`${server.url}/openapi.json`)).json();
+    const routes = Object.keys(doc.paths).filter((path) => path.startsWith("/admin/"));
+    assert.ok(routes.includes("/admin/user/revoke_tokens") && routes.includes("/admin/chatroom/user_chatroom"));
+    const tool = await run(["--help"], env);
+    assert.equal(tool.code, 0, tool.stderr);
+    const listed = tool.stdout.split("\n").filter((line) => /^ {2}\S+ \S+ {2,}/.test(line));
+    assert.equal(listed.length, routes.length, tool.stdout);
+    for (const route of routes) {
+      const [, group, name] = route.split("/").slice(1);
+      const command = `${group} ${name.replaceAll("_", "-")}`;
+      assert.ok(tool.stdout.includes(`  ${command} `), `tool help lists ${command}`);
+      const help = await run([...command.split(" "), "--help"], env);
+      assert.equal(help.code, 0, help.stderr);
       assert.match(help.stdout, new RegExp(`^Usage: edgeroom-admin ${command} \\[flags\\]`));
-      assert.match(help.stdout, /POST \/admin\//);
+      assert.ok(help.stdout.includes(`POST ${route}`), `${command} help names its route`);
+      const schema = doc.paths[route].post.requestBody.content["application/json"].schema;
+      const ref = schema.$ref?.split("/").pop();
+      const fields = Object.keys((ref ? doc.components.schemas[ref] : schema).properties);
+      for (const field of fields) {
+        const flag = field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        assert.ok(
+          help.stdout.includes(`--${flag}`) || help.stdout.includes(`${field}.`),
+          `${command} help covers ${field}`,
+        );
+      }
     }
-    const setBlack = await run(["chatroom", "set-black-status", "-h"]);
-    for (const flag of ["--chatroom-id", "--user-id", "--status", "--expired-time"]) {
-      assert.ok(setBlack.stdout.includes(flag), `set-black-status help names ${flag}`);
+    const send = await run(["message", "send", "--help"], env);
+    for (const flag of ["--sender", "--conv-target", "--payload-type", "--payload-content"]) {
+      assert.ok(send.stdout.includes(flag), `message send help names ${flag}`);
     }
+    assert.match(send.stdout, /conv\.type is always 2/);
     assert.match(tool.stdout, /ADMIN_URL/);
     assert.match(tool.stdout, /ADMIN_SECRET/);
+  });
+
+  it("says clearly when the server cannot be reached, and exits 1", async () => {
+    const down = { ADMIN_URL: "http://127.0.0.1:9", ADMIN_SECRET: "x".repeat(20) };
+    const call = await run(["chatroom", "info", "--chatroom-id", "x"], down);
+    assert.equal(call.code, 1);
+    assert.match(call.stderr, /could not reach http:\/\/127\.0\.0\.1:9 to read its admin commands/);
+    assert.match(call.stderr, /Set ADMIN_URL/);
+    const help = await run(["--help"], down);
+    assert.equal(help.code, 1);
+    assert.match(help.stdout, /^Usage: edgeroom-admin/);
+    assert.match(help.stderr, /could not reach/);
+  });
+
+  it("revokes a user's tokens and reports the room a user is in (commands the server added)", async () => {
+    const token = (await run(["user", "get-token", "--user-id", "erin"], env)).json.result.token;
+    const revoked = await run(["user", "revoke-tokens", "--user-id", "erin"], env);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal(revoked.json.result.userId, "erin");
+    const res = await fetch(`${server.url}/api/chatrooms`, { headers: { "ACCESS-TOKEN": token } });
+    assert.equal(res.status, 401);
+    const where = await run(["chatroom", "user-chatroom", "--user-id", "erin"], env);
+    assert.equal(where.code, 1);
+    assert.equal(where.json.code, 253);
   });
 
   it("covers the remaining routes: managers, mute-all, members, users, messages, del", async () => {
@@ -169,7 +202,18 @@ describe("edgeroom-admin CLI", () => {
       body: "{}",
     });
     assert.equal(joined.status, 200);
-    const sent = await ok(["message", "send", "--sender", "dave", "--chatroom-id", "cli-room", "--content", "hello"]);
+    const sent = await ok([
+      "message",
+      "send",
+      "--sender",
+      "dave",
+      "--conv-target",
+      "cli-room",
+      "--payload-type",
+      "1",
+      "--payload-content",
+      "hello",
+    ]);
     assert.equal(sent.messageUid, 1);
     assert.equal(typeof sent.timestamp, "number");
 

@@ -21,10 +21,13 @@ describe("admin API against wrangler dev", () => {
     assert.equal(info.result.state, 0);
   });
 
-  it("refuses a wrong secret (244) and a replayed nonce (244)", async () => {
+  it("refuses a wrong secret (244) and a replayed nonce and timestamp (244), not a reused nonce", async () => {
     assert.equal((await server.admin("/chatroom/info", { chatroomId: "x" }, { secret: "nope" })).code, 244);
-    const nonce = "fixed-nonce-e2e";
-    assert.equal((await server.admin("/chatroom/info", { chatroomId: "missing" }, { nonce })).code, 253);
-    assert.equal((await server.admin("/chatroom/info", { chatroomId: "missing" }, { nonce })).code, 244);
+    const pair = { nonce: "76616", timestamp: Date.now() };
+    assert.equal((await server.admin("/chatroom/info", { chatroomId: "missing" }, pair)).code, 253);
+    assert.equal((await server.admin("/chatroom/info", { chatroomId: "missing" }, pair)).code, 244);
+    // The Wildfire SDK draws nonces from ~100k values: the same nonce at another time is a new call.
+    const later = { nonce: pair.nonce, timestamp: pair.timestamp + 1 };
+    assert.equal((await server.admin("/chatroom/info", { chatroomId: "missing" }, later)).code, 253);
   });
 });

@@ -1,11 +1,12 @@
 // Starts a real `wrangler dev` for end-to-end tests: a free port, its own state directory with the D1
 // migrations applied, its own secrets; stops it afterwards. Used by every e2e test file.
 import { spawn, spawnSync } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AdminClient } from "../public/client.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -66,16 +67,9 @@ export async function startServer(vars = {}) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  /** A signed Wildfire admin call; resolves to the parsed envelope. */
-  async function admin(path, body, { nonce = randomUUID(), timestamp = Date.now(), secret = adminSecret } = {}) {
-    const sign = createHash("sha1").update(`${nonce}|${secret}|${timestamp}`).digest("hex");
-    const res = await fetch(`${url}/admin${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", nonce, timestamp: String(timestamp), sign },
-      body: JSON.stringify(body),
-    });
-    return res.json();
-  }
+  const adminClient = new AdminClient({ baseUrl: url, secret: adminSecret });
+  /** A signed Wildfire admin call (options: nonce, timestamp, secret, headers); resolves to the envelope. */
+  const admin = (path, body, options = {}) => adminClient.call(path, body, options);
 
   async function stop() {
     try {

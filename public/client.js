@@ -1,5 +1,205 @@
 // Generated from src/client by npm run build:client. Do not edit.
 
+// node_modules/hono/dist/utils/crypto.js
+var sha1 = async (data) => {
+  return await createHash(data, {
+    name: "SHA-1",
+    alias: "sha1",
+  });
+};
+var createHash = async (data, algorithm) => {
+  let sourceBuffer;
+  if (ArrayBuffer.isView(data) || data instanceof ArrayBuffer) sourceBuffer = data;
+  else {
+    if (typeof data === "object") data = JSON.stringify(data);
+    sourceBuffer = new TextEncoder().encode(String(data));
+  }
+  if (crypto && crypto.subtle) {
+    const buffer = await crypto.subtle.digest({ name: algorithm.name }, sourceBuffer);
+    return Array.prototype.map.call(new Uint8Array(buffer), (x) => ("00" + x.toString(16)).slice(-2)).join("");
+  }
+  return null;
+};
+
+// src/admin/sign.ts
+async function wildfireSign(nonce, secret, timestamp) {
+  const digest = await sha1(`${nonce}|${secret}|${timestamp}`);
+  if (digest === null) throw new Error("WebCrypto is not available");
+  return digest;
+}
+async function signHeaders(secret, now, nonce = crypto.randomUUID()) {
+  const timestamp = String(now);
+  return { nonce, timestamp, sign: await wildfireSign(nonce, secret, timestamp) };
+}
+
+// src/client/admin.ts
+var AdminHttpError = class extends Error {
+  constructor(status, text) {
+    super(`HTTP ${status}: ${text.slice(0, 200)}`);
+    this.status = status;
+    this.text = text;
+  }
+  name = "AdminHttpError";
+};
+function isEnvelope(value) {
+  return typeof value === "object" && value !== null && typeof value.code === "number";
+}
+var AdminClient = class {
+  baseUrl;
+  secret;
+  fetcher;
+  constructor(options) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.secret = options.secret;
+    this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+  /** One signed POST; resolves to the raw Response. `path` is relative to /admin, e.g. `/chatroom/info`. */
+  async request(path, body, options = {}) {
+    const signed = await signHeaders(options.secret ?? this.secret, options.timestamp ?? Date.now(), options.nonce);
+    return this.fetcher(`${this.baseUrl}/admin${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signed, ...options.headers },
+      body: JSON.stringify(body),
+    });
+  }
+  /** One signed call; resolves to the envelope whatever its code, or throws {@link AdminHttpError}. */
+  async call(path, body, options = {}) {
+    const response = await this.request(path, body, options);
+    const text = await response.text();
+    let parsed = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    if (!response.ok || !isEnvelope(parsed)) throw new AdminHttpError(response.status, text);
+    return parsed;
+  }
+};
+
+// src/client/admin-commands.ts
+var isSchema = (value) => typeof value === "object" && value !== null;
+var kebab = (name) => name.replace(/[A-Z]/g, (char) => `-${char.toLowerCase()}`).replaceAll("_", "-");
+function resolve(doc, schema) {
+  if (!isSchema(schema)) return {};
+  const ref = schema.$ref;
+  if (typeof ref !== "string" || !ref.startsWith("#/")) return schema;
+  let target = doc;
+  for (const key of ref.slice(2).split("/")) target = isSchema(target) ? target[key] : void 0;
+  return resolve(doc, target);
+}
+var isNullOnly = (schema) => schema.type === "null";
+function allowedValues(doc, schema) {
+  if (Array.isArray(schema.enum)) return schema.enum.filter((value) => value !== null);
+  if ("const" in schema) return [schema.const];
+  const options = schema.anyOf ?? schema.oneOf;
+  if (!Array.isArray(options)) return null;
+  const values = [];
+  for (const option of options.map((o) => resolve(doc, o)).filter((o) => !isNullOnly(o))) {
+    const allowed = allowedValues(doc, option);
+    if (allowed === null) return null;
+    values.push(...allowed);
+  }
+  return values;
+}
+function typeOf(doc, schema) {
+  if (typeof schema.type === "string" && schema.type !== "null") return schema.type;
+  if (Array.isArray(schema.type)) {
+    const type = schema.type.find((t) => typeof t === "string" && t !== "null");
+    if (type !== void 0) return type;
+  }
+  const options = schema.anyOf ?? schema.oneOf;
+  if (!Array.isArray(options)) return null;
+  for (const option of options) {
+    const type = typeOf(doc, resolve(doc, option));
+    if (type !== null) return type;
+  }
+  return null;
+}
+function describe(schema, type, allowed) {
+  if (typeof schema.description === "string") return schema.description;
+  if (allowed !== null) return `one of ${allowed.map((value) => JSON.stringify(value)).join(", ")}`;
+  if (type === "integer" || type === "number") {
+    const range = [schema.minimum, schema.maximum].map((bound) => (typeof bound === "number" ? bound : "\u2026"));
+    return `${type === "integer" ? "an integer" : "a number"}, ${range.join(" to ")}`;
+  }
+  if (typeof schema.pattern === "string") return "an id: 1-64 of A-Z a-z 0-9 _ . : @ -";
+  const max = typeof schema.maxLength === "number" ? `, at most ${schema.maxLength} characters` : "";
+  return `text${max}`;
+}
+function collect(doc, schema, path, required, into) {
+  const properties = schema.properties;
+  if (schema.type === "object" && isSchema(properties)) {
+    const needed = Array.isArray(schema.required) ? schema.required : [];
+    for (const [key, child] of Object.entries(properties)) {
+      collect(doc, resolve(doc, child), [...path, key], required && needed.includes(key), into);
+    }
+    return;
+  }
+  const allowed = allowedValues(doc, schema);
+  if (allowed !== null && allowed.length === 1) {
+    into.fixed.push({ path, value: allowed[0] });
+    return;
+  }
+  const type = typeOf(doc, schema) ?? "string";
+  const kind = type === "integer" || type === "number" ? "number" : type === "boolean" ? "boolean" : "string";
+  into.flags.push({
+    name: path.map(kebab).join("-"),
+    path,
+    kind,
+    required,
+    description: describe(schema, type, allowed),
+  });
+}
+function adminCommands(document) {
+  if (!isSchema(document) || !isSchema(document.paths)) return [];
+  const commands = [];
+  for (const [route, item] of Object.entries(document.paths)) {
+    const match = /^\/admin\/([^/]+)\/(.+)$/.exec(route);
+    const post = isSchema(item) ? item.post : void 0;
+    if (!match || !isSchema(post)) continue;
+    const body = isSchema(post.requestBody) ? post.requestBody.content : void 0;
+    const json = isSchema(body) ? body["application/json"] : void 0;
+    const command = {
+      group: match[1] ?? "",
+      name: kebab(match[2] ?? ""),
+      path: route.slice("/admin".length),
+      summary: typeof post.summary === "string" ? post.summary : "",
+      flags: [],
+      fixed: [],
+    };
+    if (isSchema(json)) collect(document, resolve(document, json.schema), [], true, command);
+    commands.push(command);
+  }
+  return commands.sort((a, b) => `${a.group} ${a.name}`.localeCompare(`${b.group} ${b.name}`));
+}
+function adminBody(command, values) {
+  const body = {};
+  const put = (path, value) => {
+    let node = body;
+    for (const key of path.slice(0, -1)) {
+      if (!isSchema(node[key])) node[key] = {};
+      node = node[key];
+    }
+    node[path[path.length - 1] ?? ""] = value;
+  };
+  for (const { path, value } of command.fixed) put(path, value);
+  for (const flag of command.flags) {
+    const raw = values[flag.name];
+    if (raw === void 0) {
+      if (flag.required) return { ok: false, message: `missing --${flag.name}` };
+      continue;
+    }
+    if (flag.kind === "number") {
+      const value = raw.trim() === "" ? Number.NaN : Number(raw);
+      if (!Number.isFinite(value)) return { ok: false, message: `--${flag.name} must be a number, got "${raw}"` };
+      put(flag.path, value);
+    } else if (flag.kind === "boolean") {
+      if (raw !== "true" && raw !== "false") return { ok: false, message: `--${flag.name} must be true or false` };
+      put(flag.path, raw === "true");
+    } else put(flag.path, raw);
+  }
+  return { ok: true, body };
+}
+
 // src/client/errors.ts
 var ApiError = class extends Error {
   constructor(status, code, message, retryAfterSec) {
@@ -125,8 +325,8 @@ var RoomSocket = class {
     const frame = { type: "send", clientMsgId, content };
     if (options.contentType) frame.contentType = options.contentType;
     const text = JSON.stringify(frame);
-    return new Promise((resolve, reject) => {
-      this.pending.set(clientMsgId, { text, resolve, reject });
+    return new Promise((resolve2, reject) => {
+      this.pending.set(clientMsgId, { text, resolve: resolve2, reject });
       if (this.currentStatus === "open") this.write(text);
     });
   }
@@ -388,7 +588,7 @@ var EdgeroomApi = class {
       retries: Math.max(0, options.retry?.retries ?? DEFAULT_RETRIES),
       maxWaitSec: options.retry?.maxWaitSec ?? DEFAULT_MAX_WAIT_SEC,
       nonIdempotent: options.retry?.nonIdempotent ?? false,
-      sleep: options.retry?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      sleep: options.retry?.sleep ?? ((ms) => new Promise((resolve2) => setTimeout(resolve2, ms))),
     };
   }
   /** One call: JSON in, envelope out; a 429 is waited out and retried as {@link RetryOptions} allow. */
@@ -528,4 +728,15 @@ var EdgeroomApi = class {
   }
 };
 
-export { ApiError, EdgeroomApi, FINAL_CLOSE_CODES, newClientMsgId, RoomSocket, SocketError };
+export {
+  AdminClient,
+  AdminHttpError,
+  ApiError,
+  adminBody,
+  adminCommands,
+  EdgeroomApi,
+  FINAL_CLOSE_CODES,
+  newClientMsgId,
+  RoomSocket,
+  SocketError,
+};

@@ -10,10 +10,13 @@ import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/router";
 import { devApp } from "./api/dev";
 import { apiApp } from "./api/router";
+import { configGuard } from "./config";
 import type { AppEnv } from "./env";
 
 export { NonceGuard } from "./admin/nonce-guard";
+export { Limiter } from "./limiter/Limiter";
 export { ChatRoom } from "./room/ChatRoom";
+export { UserState } from "./user/UserState";
 
 const app = new OpenAPIHono<AppEnv>();
 app.use("*", requestId());
@@ -30,14 +33,21 @@ app.use("*", async function accessLog(c, next) {
     }),
   );
 });
+app.use("*", configGuard);
 app.openapi(
   createRoute({
     method: "get",
     path: "/health",
-    summary: "Liveness",
+    summary: "Liveness, and whether the secrets are safe to serve with",
     tags: ["ops"],
     responses: {
       200: { description: "Alive", content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } } },
+      503: {
+        description: "Refusing to serve: a secret is unset, too short or the example value",
+        content: {
+          "application/json": { schema: z.object({ status: z.literal("misconfigured"), problem: z.string() }) },
+        },
+      },
     },
   }),
   (c) => c.json({ status: "ok" as const }, 200),

@@ -7,10 +7,38 @@ import { z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "./errors";
-import { BODY_MAX_BYTES, ID_PATTERN } from "./limits";
+import { BODY_MAX_BYTES, ID_PATTERN, URL_MAX } from "./limits";
 
 /** A userId or chatroomId (SPEC §5). */
 export const Id = z.string().regex(ID_PATTERN, "must be 1-64 characters of A-Z a-z 0-9 _ . : @ - (not . or ..)");
+
+/**
+ * True for an absolute http(s) URL with a host. Whitespace and control characters are refused outright:
+ * URL parsers drop some of them (`java\tscript:`), so the stored text would not be what was checked.
+ */
+function isHttpUrl(value: string): boolean {
+  if (value === "") return true;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit <= 0x20 || (unit >= 0x7f && unit <= 0x9f)) return false;
+  }
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A user-supplied URL (imageUrl, thumbnail, portrait; SPEC §8.1): http or https only, so no
+ * `javascript:` or `data:` link reaches a client. The empty string means "no image".
+ */
+export const HttpUrl = z
+  .string()
+  .max(URL_MAX)
+  .refine(isHttpUrl, "must be an http(s) URL")
+  .openapi({ description: "An absolute http(s) URL, or empty for none", example: "https://img.example/a.png" });
 
 /** The dotted path of a zod issue, or `body` for the root. */
 function issueField(issue: z.core.$ZodIssue | undefined): string {

@@ -1,40 +1,89 @@
 /**
  * @module nonce-guard
- * Used admin nonces within the sign window (SPEC §1). Sharded by nonce over NONCE_SHARDS small
- * objects so no single object serialises every admin call; entries expire with the window and an
- * alarm sweeps them.
+ * The admin replay guard (SPEC §1, §8.1). A call is new iff its exact (nonce, timestamp) header
+ * strings were not seen before; the guard remembers a pair until timestamp + 2 × SIGN_WINDOW_MS on its
+ * own clock. The Worker accepts a timestamp only while |now − timestamp| ≤ SIGN_WINDOW_MS on its clock,
+ * so the pair outlives every moment the Worker could accept it again, even when the guard's clock
+ * reads later than the Worker's (RPC delay, another machine) by up to a whole window. Sharded by a hash
+ * of the pair over NONCE_SHARDS small objects so no single object serialises every admin call.
  */
 import { DurableObject } from "cloudflare:workers";
+
+/** Number of guard objects; each admin call touches exactly one, chosen by its pair. */
+export const NONCE_SHARDS = 64;
+
+/**
+ * The replay key of a call. The timestamp is all digits (checked before the guard is asked), so the
+ * first "|" separates the two strings unambiguously.
+ */
+export function replayKey(nonce: string, timestamp: string): string {
+  return `${timestamp}|${nonce}`;
+}
+
+/** The guard shard of a replay key (FNV-1a), so replays of the same pair meet in the same object. */
+export function guardShard(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % NONCE_SHARDS;
+}
+
+/** The name of the guard object for a replay key. */
+export function guardName(key: string): string {
+  return `nonce-${guardShard(key)}`;
+}
+
+/** How long the guard keeps a pair: until timestamp + 2 × window (epoch ms). */
+export function pairExpiry(timestamp: number, windowMs: number): number {
+  return timestamp + 2 * windowMs;
+}
+
+/** Creates the guard's table (idempotent). */
+export function migrateGuard(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS pairs (pair TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)");
+  // The first release keyed by nonce alone, which refused legitimate Wildfire SDK calls (§8.1).
+  sql.exec("DROP TABLE IF EXISTS nonces");
+}
+
+/**
+ * Records a pair at the guard's time `now`; false when it is still remembered (a replay). Kept as a
+ * function over the storage so tests can run it on a real object's SQLite with any clock.
+ */
+export function claimPair(sql: SqlStorage, key: string, timestamp: number, windowMs: number, now: number): boolean {
+  const seen = sql.exec<{ expires_at: number }>("SELECT expires_at FROM pairs WHERE pair = ?", key).toArray()[0];
+  if (seen && seen.expires_at > now) return false;
+  sql.exec(
+    "INSERT INTO pairs (pair, expires_at) VALUES (?, ?) ON CONFLICT (pair) DO UPDATE SET expires_at = excluded.expires_at",
+    key,
+    pairExpiry(timestamp, windowMs),
+  );
+  return true;
+}
 
 /** One shard of the replay guard. */
 export class NonceGuard extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)");
+    migrateGuard(ctx.storage.sql);
   }
 
-  /** Records the nonce until `expiresAt`; false when it was already used and has not expired. */
-  async claim(nonce: string, expiresAt: number): Promise<boolean> {
-    const now = Date.now();
-    const seen = this.ctx.storage.sql
-      .exec<{ expires_at: number }>("SELECT expires_at FROM nonces WHERE nonce = ?", nonce)
-      .toArray()[0];
-    if (seen && seen.expires_at > now) return false;
-    this.ctx.storage.sql.exec(
-      "INSERT INTO nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO UPDATE SET expires_at = excluded.expires_at",
-      nonce,
-      expiresAt,
-    );
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(expiresAt);
-    return true;
+  /** Claims a (nonce, timestamp) pair on this object's clock; false for a replay. */
+  async claim(key: string, timestamp: number, windowMs: number): Promise<boolean> {
+    const fresh = claimPair(this.ctx.storage.sql, key, timestamp, windowMs, Date.now());
+    if (fresh && (await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(pairExpiry(timestamp, windowMs));
+    }
+    return fresh;
   }
 
-  /** Sweeps expired nonces and re-arms for the next expiry. */
+  /** Sweeps expired pairs and re-arms for the next expiry. */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    this.ctx.storage.sql.exec("DELETE FROM nonces WHERE expires_at <= ?", now);
+    this.ctx.storage.sql.exec("DELETE FROM pairs WHERE expires_at <= ?", now);
     const next = this.ctx.storage.sql
-      .exec<{ t: number | null }>("SELECT min(expires_at) AS t FROM nonces")
+      .exec<{ t: number | null }>("SELECT min(expires_at) AS t FROM pairs")
       .toArray()[0]?.t;
     if (next !== null && next !== undefined) await this.ctx.storage.setAlarm(next);
   }

@@ -4,7 +4,7 @@
  * answered in the Wildfire envelope. Unknown paths answer 254.
  */
 import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
-import { mintToken } from "../api/tokens";
+import { mintFreshToken } from "../api/tokens";
 import { upsertProfile } from "../directory/store";
 import type { AppEnv } from "../env";
 import { AppError, invalidParam, unwrap } from "../errors";
@@ -14,6 +14,7 @@ import { bodyLimitGuard, validationHook } from "../validation";
 import { adminOnError, Done, done, envelope, success } from "./envelope";
 import * as S from "./schemas";
 import { adminSignature } from "./sign-middleware";
+import { adminUserApp } from "./user-routes";
 
 const ADMIN: { kind: "admin" } = { kind: "admin" };
 
@@ -139,9 +140,7 @@ adminApp.openapi(
 
 adminApp.openapi(adminRoute("/user/get_token", S.GetToken, envelope(S.UserToken), "Client token"), async (c) => {
   const { userId, ttlSeconds = TOKEN_TTL_DEFAULT_SECONDS } = c.req.valid("json");
-  const secret = c.env.TOKEN_SECRET;
-  if (!secret) throw new AppError("server_error", "server not configured: TOKEN_SECRET is unset");
-  const { token, expiresAt } = await mintToken(userId, secret, ttlSeconds, Date.now());
+  const { token, expiresAt } = await mintFreshToken(c.env, userId, ttlSeconds);
   return success(c, { userId, token, expiresAt });
 });
 
@@ -178,6 +177,8 @@ adminApp.openapi(
     return done(c);
   },
 );
+
+adminApp.route("/", adminUserApp);
 
 adminApp.all("*", () => {
   throw new AppError("not_implemented", "not implement");

@@ -13,9 +13,8 @@ import {
   NAME_MAX,
   TITLE_MAX,
   TOKEN_TTL_MAX_SECONDS,
-  URL_MAX,
 } from "../limits";
-import { Id } from "../validation";
+import { HttpUrl, Id } from "../validation";
 
 /** An optional field: absent, or `null`, which means the same (SPEC §8.2). */
 export function absent<T extends z.ZodType>(schema: T) {
@@ -30,7 +29,7 @@ export const CreateChatroom = z
     chatroomId: OptionalId,
     title: z.string().min(1).max(TITLE_MAX),
     desc: absent(z.string().max(DESC_MAX)),
-    portrait: absent(z.string().max(URL_MAX)),
+    portrait: absent(HttpUrl),
     extra: absent(z.string().max(EXTRA_MAX)),
     state: absent(z.union([z.literal(0), z.literal(1), z.literal(2)])),
   })
@@ -68,7 +67,7 @@ export const CreateUser = z
     userId: OptionalId,
     name: absent(z.string().max(NAME_MAX)),
     displayName: z.string().min(1).max(NAME_MAX),
-    portrait: absent(z.string().max(URL_MAX)),
+    portrait: absent(HttpUrl),
   })
   .openapi("AdminCreateUser");
 

@@ -1,22 +1,35 @@
 /**
  * @module sign
  * Wildfire admin request signing (SPEC §2): sign = lowercase hex sha1(nonce + "|" + secret + "|" + timestamp).
- * Pure apart from WebCrypto; the replay check lives in sign-middleware.ts.
+ * The one implementation: the Worker checks with it, and the typed client (src/client/admin.ts, bundled
+ * into public/client.js for the CLI and the end-to-end harness) signs with it. Pure apart from WebCrypto;
+ * the replay check lives in sign-middleware.ts and nonce-guard.ts.
  */
+import { timingSafeEqual } from "hono/utils/buffer";
+import { sha1 } from "hono/utils/crypto";
 import type { ErrorKind } from "../errors";
 
 /** Lowercase hex SHA-1 of the Wildfire sign string. */
 export async function wildfireSign(nonce: string, secret: string, timestamp: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(`${nonce}|${secret}|${timestamp}`));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  const digest = await sha1(`${nonce}|${secret}|${timestamp}`);
+  if (digest === null) throw new Error("WebCrypto is not available");
+  return digest;
 }
 
-/** Compares two strings in time independent of where they differ. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+/** The three headers of a signed admin call. */
+export interface SignedHeaders {
+  nonce: string;
+  timestamp: string;
+  sign: string;
+}
+
+/**
+ * Signing headers for one call at `now` (epoch ms). The nonce defaults to a random UUID, so two calls in
+ * the same millisecond never form the same (nonce, timestamp) pair.
+ */
+export async function signHeaders(secret: string, now: number, nonce = crypto.randomUUID()): Promise<SignedHeaders> {
+  const timestamp = String(now);
+  return { nonce, timestamp, sign: await wildfireSign(nonce, secret, timestamp) };
 }
 
 /** The three signing headers as received (any may be missing). */
@@ -38,25 +51,17 @@ export async function checkSignature(
     return { ok: false, kind: "not_signed", message: "api not signed: nonce, timestamp and sign headers are required" };
   }
   const time = Number(timestamp);
-  if (!/^\d{1,16}$/.test(timestamp) || Math.abs(now - time) > windowMs) {
+  if (!withinWindow(timestamp, now, windowMs)) {
     return { ok: false, kind: "sign_expired", message: "sign expired: timestamp is outside the allowed window" };
   }
   const expected = await wildfireSign(nonce, secret, timestamp);
-  if (!constantTimeEqual(expected, sign.toLowerCase())) {
+  if (!(await timingSafeEqual(expected, sign.toLowerCase()))) {
     return { ok: false, kind: "auth_failure", message: "auth failure: wrong sign" };
   }
   return { ok: true, timestamp: time };
 }
 
-/** Number of nonce-guard objects; each admin call touches exactly one, chosen by the nonce. */
-export const NONCE_SHARDS = 64;
-
-/** The shard of a nonce (FNV-1a), so replays of the same nonce meet in the same object. */
-export function nonceShard(nonce: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < nonce.length; i++) {
-    hash ^= nonce.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % NONCE_SHARDS;
+/** The window rule of SPEC §8.1: a decimal timestamp with |now − timestamp| ≤ windowMs, on the Worker's clock. */
+export function withinWindow(timestamp: string, now: number, windowMs: number): boolean {
+  return /^\d{1,16}$/.test(timestamp) && Math.abs(now - Number(timestamp)) <= windowMs;
 }

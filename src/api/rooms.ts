@@ -70,6 +70,7 @@ for (const path of ["/chatroom", "/chatrooms"]) {
         .map((id) => profiles.get(id)?.displayName || id)
         .join(", ") ||
       "Chatroom";
+    unwrap(await c.env.USERS.getByName(userId).spendRoomCreation()); // ROOMS_PER_HOUR (SPEC §8.1)
     const chatroomId = crypto.randomUUID();
     const { info } = unwrap(
       await room(c.env, chatroomId).create({

@@ -14,15 +14,14 @@ import {
   RESTRICTION_MAX_SECONDS,
   SLOW_MODE_MAX_SECONDS,
   TITLE_MAX,
-  URL_MAX,
   USERS_PER_CALL_MAX,
 } from "../limits";
 import { WireMessage, WireRole, WireRoomState } from "../room/protocol";
-import { Id } from "../validation";
+import { HttpUrl, Id } from "../validation";
 import { type ClientErrorStatus, codesOf } from "./codes";
 
 const EpochMs = z.number().int().min(0).max(8_640_000_000_000_000);
-const Url = z.string().max(URL_MAX);
+const Url = HttpUrl;
 const Users = z.array(Id).min(1).max(USERS_PER_CALL_MAX);
 const Duration = z.number().int().min(1).max(DURATION_MAX_MINUTES);
 

@@ -3,6 +3,7 @@
  * Pure keyset paging for the room list. A cursor names, for each list that has more rows, the sort
  * key of the last row sent; a list missing from the cursor is finished.
  */
+import { decodeBase64Url, encodeBase64Url } from "hono/utils/encode";
 
 /** Position after the last row sent: [sort value, chatroomId]. */
 export type Position = [number, string];
@@ -27,19 +28,14 @@ function isPosition(value: unknown): value is Position {
 export function encodeCursor(cursor: ListCursor): string | null {
   if (!cursor.ongoing && !cursor.scheduled) return null;
   const bytes = new TextEncoder().encode(JSON.stringify({ o: cursor.ongoing, s: cursor.scheduled }));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replaceAll("=", "");
+  // Unpadded, as cursors have always been sent.
+  return encodeBase64Url(bytes.buffer).replaceAll("=", "");
 }
 
 /** Decodes a cursor; returns null when it is not one of ours. */
 export function decodeCursor(raw: string): ListCursor | null {
   try {
-    const binary = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
-    const json = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
-      Uint8Array.from(binary, (char) => char.charCodeAt(0)),
-    );
+    const json = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decodeBase64Url(raw));
     const parsed: unknown = JSON.parse(json);
     if (typeof parsed !== "object" || parsed === null) return null;
     const { o, s } = parsed as { o?: unknown; s?: unknown };

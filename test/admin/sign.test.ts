@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkSignature, constantTimeEqual, NONCE_SHARDS, nonceShard, wildfireSign } from "../../src/admin/sign";
+import { guardShard, NONCE_SHARDS } from "../../src/admin/nonce-guard";
+import { checkSignature, signHeaders, wildfireSign } from "../../src/admin/sign";
 
 describe("wildfire signing", () => {
   it("reproduces the seed example sign", async () => {
@@ -28,11 +29,35 @@ describe("wildfire signing", () => {
     expect(await checkSignature(base, "654321", at, 300_000)).toMatchObject({ kind: "auth_failure" });
   });
 
-  it("compares signs exactly and spreads nonces over every shard", () => {
-    expect(constantTimeEqual("abc", "abc")).toBe(true);
-    expect(constantTimeEqual("abc", "abd")).toBe(false);
-    expect(constantTimeEqual("abc", "abcd")).toBe(false);
-    const shards = new Set(Array.from({ length: 5000 }, (_, i) => nonceShard(`n${i}`)));
+  it("refuses a sign that differs only in case-insensitive hex or length, and accepts the exact one", async () => {
+    const at = 1558350862502;
+    const base = { nonce: "76616", timestamp: String(at) };
+    const sign = "b98f9b0717f59febccf1440067a7f50d9b31bdde";
+    expect(await checkSignature({ ...base, sign: sign.toUpperCase() }, "123456", at, 300_000)).toMatchObject({
+      ok: true,
+    });
+    expect(await checkSignature({ ...base, sign: `${sign}0` }, "123456", at, 300_000)).toMatchObject({
+      kind: "auth_failure",
+    });
+    expect(await checkSignature({ ...base, sign: sign.replace(/.$/, "f") }, "123456", at, 300_000)).toMatchObject({
+      kind: "auth_failure",
+    });
+  });
+
+  it("builds headers the checker accepts, with a fresh nonce per call", async () => {
+    const headers = await signHeaders("123456", 1558350862502);
+    expect(headers.timestamp).toBe("1558350862502");
+    expect(await checkSignature(headers, "123456", 1558350862502, 300_000)).toMatchObject({ ok: true });
+    expect((await signHeaders("123456", 1558350862502)).nonce).not.toBe(headers.nonce);
+    expect(await signHeaders("123456", 1558350862502, "76616")).toEqual({
+      nonce: "76616",
+      timestamp: "1558350862502",
+      sign: "b98f9b0717f59febccf1440067a7f50d9b31bdde",
+    });
+  });
+
+  it("spreads replay keys over every guard shard", () => {
+    const shards = new Set(Array.from({ length: 5000 }, (_, i) => guardShard(`1558350862502|${i}`)));
     expect(shards.size).toBe(NONCE_SHARDS);
   });
 });

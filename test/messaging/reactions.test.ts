@@ -84,8 +84,12 @@ describe("reactions", () => {
     const frames: Frame[] = [];
     const done = (frame: Frame) =>
       JSON.stringify(frame.reactions) === JSON.stringify([0, 1, 2, 3, 4].map((i) => ({ emoji: `e${i}`, count: 4 })));
-    do frames.push(await watcher.next("reaction"));
-    while (!done(frames.at(-1) as Frame));
+    try {
+      do frames.push(await watcher.next("reaction", 10_000));
+      while (!done(frames.at(-1) as Frame));
+    } catch (error) {
+      throw new Error(`${error}; reactors had ${JSON.stringify(sockets.map((s) => s.pending))}`);
+    }
     expect(frames.length).toBeLessThan(20);
     expect(frames.flatMap((frame) => frame.changes as unknown[])).toHaveLength(20);
     expect(frames.every((frame) => frame.seq === seq)).toBe(true);

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { encodeCursor } from "../../src/directory/cursor";
 import { newId } from "../helpers/admin";
-import { type BodyCase, brokenBodies, type Field, labelled, loneSurrogate, weirdText } from "./fuzz-kit";
+import { accepts, type BodyCase, brokenBodies, type Field, labelled, loneSurrogate, weirdText } from "./fuzz-kit";
 
 export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const EPOCH_MAX = 8_640_000_000_000_000;
@@ -28,6 +28,11 @@ const str = (
   max: number,
   { nullable, required = false }: { nullable?: boolean; required?: boolean } = {},
 ): Field => ({ path: [path], rule: { kind: "string", min, max, nullable }, required });
+const url = (path: string, { nullable }: { nullable?: boolean } = {}): Field => ({
+  path: [path],
+  rule: { kind: "url", max: 2048, nullable },
+  required: false,
+});
 interface IntExtra {
   nullable?: boolean;
   required?: boolean;
@@ -89,7 +94,7 @@ export function roomBodyRoutes(): BodyRoute[] {
           { path: ["isOpen"], rule: { kind: "bool" }, required: true },
           { path: ["users"], rule: { kind: "ids", min: 1, max: 1000, mustInclude: fx.host }, required: true },
           str("title", 0, 100, { nullable: true }),
-          str("thumbnail", 0, 2048, { nullable: true }),
+          url("thumbnail", { nullable: true }),
           int("startAt", 0, EPOCH_MAX, { also: (t) => t > Date.now(), near: past() }),
           int("durationMinutes", 1, 7 * 24 * 60),
         ],
@@ -144,7 +149,7 @@ export function roomBodyRoutes(): BodyRoute[] {
       template: () => ({ title: "New", thumbnail: "https://img/n.png", muteAll: true, slowModeSeconds: 5 }),
       fields: () => [
         str("title", 1, 100),
-        str("thumbnail", 0, 2048, { nullable: true }),
+        url("thumbnail", { nullable: true }),
         { path: ["muteAll"], rule: { kind: "bool" }, required: false },
         int("slowModeSeconds", 0, 3600),
         int("durationMinutes", 1, 7 * 24 * 60, { nullable: true }),
@@ -181,14 +186,14 @@ export function messageProfileBodyRoutes(): BodyRoute[] {
       path: () => "/users/me/profile",
       as: () => fx.host,
       template: () => ({ nickname: "Host 2", imageUrl: "https://img/h2.png" }),
-      fields: () => [str("nickname", 1, 100), str("imageUrl", 0, 2048, { nullable: true })],
+      fields: () => [str("nickname", 1, 100), url("imageUrl", { nullable: true })],
     },
     {
       method: "POST",
       path: () => "/users/me/open-profiles",
       as: () => fx.host,
       template: () => ({ nickname: "Anon", imageUrl: "https://img/o.png" }),
-      fields: () => [str("nickname", 1, 100, { required: true }), str("imageUrl", 0, 2048)],
+      fields: () => [str("nickname", 1, 100, { required: true }), url("imageUrl")],
     },
   ];
 }
@@ -367,7 +372,10 @@ export function oddCases(oddRoom: string): fc.Arbitrary<OddCase> {
       method: "PUT",
       path: "/users/me/profile",
       body: { nickname, imageUrl },
-      allowed: unlessIllFormed({ nickname, imageUrl }, [200]),
+      allowed:
+        imageUrl === null || accepts({ kind: "url", max: 2048 }, imageUrl)
+          ? unlessIllFormed({ nickname, imageUrl }, [200])
+          : [400],
       mode: "profile",
     })),
     oddText(1, 100).map((nickname) => ({

@@ -55,12 +55,19 @@ function chatroomRoutes(): Route[] {
   return [
     {
       path: "/chatroom/create",
-      template: { chatroomId: room, title: "Renamed", desc: "d", portrait: "p", extra: "e", state: 0 },
+      template: {
+        chatroomId: room,
+        title: "Renamed",
+        desc: "d",
+        portrait: "https://img/p.png",
+        extra: "e",
+        state: 0,
+      },
       fields: [
         { path: ["chatroomId"], rule: { kind: "id", emptyOk: true }, required: false },
         str(["title"], 1, 100, true),
         str(["desc"], 0, 1000),
-        str(["portrait"], 0, 2048),
+        { path: ["portrait"], rule: { kind: "url", max: 2048 }, required: false },
         str(["extra"], 0, 4096),
         oneOf("state", [0, 1, 2], false),
       ],
@@ -122,7 +129,7 @@ function userMessageRoutes(): Route[] {
         { path: ["userId"], rule: { kind: "id", emptyOk: true }, required: false },
         str(["name"], 0, 100),
         str(["displayName"], 1, 100, true),
-        str(["portrait"], 0, 2048),
+        { path: ["portrait"], rule: { kind: "url", max: 2048 }, required: false },
       ],
     },
     {

@@ -16,6 +16,8 @@ export const HUGE_MAX = 300 * 1024;
 export type Rule =
   | { kind: "id"; emptyOk?: boolean }
   | { kind: "string"; min: number; max: number; nullable?: boolean }
+  /** A user-supplied URL: "" (none) or an absolute http(s) URL with a host, no whitespace or controls. */
+  | { kind: "url"; max: number; nullable?: boolean }
   | {
       kind: "int";
       min: number;
@@ -54,6 +56,9 @@ export function accepts(rule: Rule, value: unknown): boolean {
     case "string":
       if (value === null) return rule.nullable === true;
       return typeof value === "string" && between([...value].length, rule.min, rule.max);
+    case "url":
+      if (value === null) return rule.nullable === true;
+      return typeof value === "string" && [...value].length <= rule.max && isHttpUrl(value);
     case "int":
       if (value === null) return rule.nullable === true;
       return (
@@ -77,6 +82,18 @@ export function accepts(rule: Rule, value: unknown): boolean {
       );
     case "object":
       return typeof value === "object" && value !== null && !Array.isArray(value);
+  }
+}
+
+/** SPEC §8.1: http(s) only. Restated here with the platform's URL parser, not imported from src/. */
+function isHttpUrl(value: string): boolean {
+  if (value === "") return true;
+  if ([...value].some((char) => (char.codePointAt(0) ?? 0) <= 0x20 || /[\u007f-\u009f]/u.test(char))) return false;
+  try {
+    const url = new URL(value);
+    return ["http:", "https:"].includes(url.protocol) && url.hostname !== "";
+  } catch {
+    return false;
   }
 }
 
@@ -162,6 +179,25 @@ export function badValue(rule: Rule): fc.Arbitrary<unknown> {
       near.push(longString(rule.max + 1, Math.min(HUGE_MAX, rule.max * 4 + 10)), longString(rule.max + 1));
       if (rule.min > 0) near.push(fc.constant(""));
       near.push(fc.integer(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }));
+      break;
+    case "url":
+      near.push(
+        fc.constantFrom(
+          "javascript:alert(1)",
+          " javascript:alert(1)",
+          "java\tscript:alert(1)",
+          "data:text/html,<script>alert(1)</script>",
+          "file:///etc/passwd",
+          "//evil.example/a.png",
+          "/a.png",
+          "https://a b/c",
+          "not a url",
+        ),
+        longString(rule.max + 1).map((tail) => `https://img.example/${tail}`),
+        fc.integer(),
+        fc.boolean(),
+        weirdText,
+      );
       break;
     case "int":
       near.push(

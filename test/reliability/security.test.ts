@@ -22,6 +22,7 @@ interface World {
   other: string;
   replayRoom: string;
   replayNonce: string;
+  replayTimestamp: number;
   host: string;
   manager: string;
   manager2: string;
@@ -44,6 +45,7 @@ const w: World = {
   other: "",
   replayRoom: "",
   replayNonce: crypto.randomUUID(),
+  replayTimestamp: 0,
   host: "",
   manager: "",
   manager2: "",
@@ -57,10 +59,11 @@ const withToken = (tokenValue: string, path = "/chatrooms") =>
 
 const ADMIN_ROWS: Row[] = [
   {
-    name: "an admin call replaying a nonce already used inside the window",
+    name: "an admin call replaying a (nonce, timestamp) pair already used inside the window",
     send: (x) =>
       adminCall("/chatroom/create", JSON.stringify({ chatroomId: x.replayRoom, title: "Second" }), {
         nonce: x.replayNonce,
+        timestamp: x.replayTimestamp,
       }),
     admin: 244,
   },
@@ -159,6 +162,18 @@ const CLIENT_AUTH_ROWS: Row[] = [
   {
     name: "a client token without exp",
     send: async (x) => withToken(await sign({ sub: x.host }, env.TOKEN_SECRET, "HS256")),
+    status: 401,
+    codes: ["UNAUTHORIZED"],
+  },
+  {
+    name: "a client token without iat (revocation could not apply to it)",
+    send: async (x) => withToken(await sign({ sub: x.host, exp: inAnHour() }, env.TOKEN_SECRET, "HS256")),
+    status: 401,
+    codes: ["UNAUTHORIZED"],
+  },
+  {
+    name: "a valid token in the query string of a route ending in /ws that is not the socket (room info of room ws)",
+    send: async (x) => call(`/api/chatrooms/ws?token=${await token(x.host)}`),
     status: 401,
     codes: ["UNAUTHORIZED"],
   },
@@ -337,9 +352,11 @@ beforeAll(async () => {
   });
   expect(other.status).toBe(201);
   w.other = String(other.body.data?.chatroomId);
-  // The replay row reuses this nonce, which has just been used successfully.
+  // The replay row reuses this nonce and timestamp, which have just been used successfully.
+  w.replayTimestamp = Date.now();
   const first = await adminCall("/chatroom/create", JSON.stringify({ chatroomId: w.replayRoom, title: "First" }), {
     nonce: w.replayNonce,
+    timestamp: w.replayTimestamp,
   });
   expect(((await first.json()) as { code: number }).code).toBe(0);
   // Pending directory pushes (the coalesced activity) run now, so nothing changes on its own later.
