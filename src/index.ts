@@ -8,6 +8,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { adminApp } from "./admin/router";
+import { clientCors } from "./api/cors";
 import { devApp } from "./api/dev";
 import { apiApp } from "./api/router";
 import type { AppEnv } from "./env";
@@ -30,6 +31,9 @@ app.use("*", async function accessLog(c, next) {
     }),
   );
 });
+// Browsers on other origins (SPEC §8.2); before every other middleware so refusals carry CORS too.
+app.use("/api/*", clientCors);
+app.use("/dev/*", clientCors);
 app.openapi(
   createRoute({
     method: "get",
