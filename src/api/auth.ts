@@ -1,7 +1,7 @@
 /**
  * @module api/auth
- * Client authentication (SPEC §3): a token from `ACCESS-TOKEN`, `Authorization: Bearer`, or for the
- * WebSocket upgrade only, `?token=`. Sets `c.var.userId`.
+ * Client authentication (SPEC §3): a token from `ACCESS-TOKEN` (or Willson's `x-token`, SPEC §8.2),
+ * `Authorization: Bearer`, or for the WebSocket upgrade only, `?token=`. Sets `c.var.userId`.
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { verifyToken } from "./tokens";
 
 function tokenOf(headers: { header(name: string): string | undefined }, query: string | undefined): string | null {
-  const access = headers.header("access-token");
+  const access = headers.header("access-token") ?? headers.header("x-token");
   if (access) return access;
   const authorization = headers.header("authorization");
   if (authorization?.toLowerCase().startsWith("bearer ")) return authorization.slice(7).trim();
