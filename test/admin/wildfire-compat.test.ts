@@ -14,6 +14,7 @@ describe("Wildfire SDKs: admin answers", () => {
       await adminRaw("/no/such/path", {}, { headers: SDK_HEADERS }),
       await adminRaw("/chatroom/info", { chatroomId: "x" }, { headers: SDK_HEADERS, secret: "wrong" }),
       await SELF.fetch("https://edgeroom.test/admin/chatroom/info", { method: "POST", headers: SDK_HEADERS }),
+      await SELF.fetch("https://edgeroom.test/admin", { method: "POST", headers: SDK_HEADERS }),
     ];
     for (const res of answers) {
       expect(res.status).toBe(200);

@@ -1,7 +1,11 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
+import { apiOnError } from "../../src/api/envelope";
 import { displayZoneProblem, willsonDate } from "../../src/api/willson";
+import type { AppEnv } from "../../src/env";
+import { AppError } from "../../src/errors";
 import { newId, tokenFor } from "../helpers/admin";
 import { api } from "../helpers/api";
 
@@ -155,6 +159,45 @@ describe("Willson room list (GET /api/v1/asker/chat/chatrooms)", () => {
     expect(list.body).toMatchObject({ status: 200, message: "OK", data: { count: 1 } });
     const refused = await api("GET", "/chatrooms", { headers: { "x-token": "bad" } });
     expect(refused.body).toMatchObject({ status: 401, code: "UNAUTHORIZED", error: "UNAUTHORIZED" });
+  });
+});
+
+describe("Willson refusals", () => {
+  /** The client API's error mapping on an app whose Willson route fails with `error`. */
+  async function refusal(error: AppError, path = `/api${PATH}`) {
+    const app = new OpenAPIHono<AppEnv>();
+    app.onError(apiOnError);
+    app.get(path, () => {
+      throw error;
+    });
+    const res = await app.request(path);
+    return { status: res.status, body: await res.json(), retryAfter: res.headers.get("retry-after") };
+  }
+
+  it("answers rate limits as too_many_requests with Retry-After, and other failures in Willson's lower-case codes", async () => {
+    expect(await refusal(new AppError("rate_limited", "too many requests", { retryAfterSec: 3 }))).toEqual({
+      status: 429,
+      body: { code: "too_many_requests", message: "too many requests" },
+      retryAfter: "3",
+    });
+    expect(await refusal(new AppError("server_error", "server not configured"))).toEqual({
+      status: 500,
+      body: { code: "server_error", message: "server not configured" },
+      retryAfter: null,
+    });
+    expect(await refusal(new AppError("token_expired", "the access token has expired"))).toMatchObject({
+      status: 401,
+      body: { code: "access_token_expired", message: "Access token expired" },
+    });
+  });
+
+  it("keeps the FlameTalk envelope on every other path", async () => {
+    const other = await refusal(new AppError("rate_limited", "slow down", { retryAfterSec: 2 }), "/api/chatrooms");
+    expect(other).toMatchObject({
+      status: 429,
+      body: { code: "RATE_LIMITED", error: "RATE_LIMITED" },
+      retryAfter: "2",
+    });
   });
 });
 
