@@ -1,6 +1,6 @@
 /**
  * @module config
- * The one check of the Worker's secrets and dev mode (SPEC §6, §8.1). Local development is
+ * The one check of the Worker's secrets, dev mode and display zone (SPEC §6, §8.1, §8.2). Local development is
  * DEV_MODE=true on a loopback host; there the example secrets of `.dev.vars.example` are fine. Anywhere
  * else the Worker refuses to serve while ADMIN_SECRET or TOKEN_SECRET is unset, shorter than
  * SECRET_MIN_LENGTH or an example value: admin calls answer code 4, client calls SERVER_ERROR and
@@ -10,6 +10,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { adminOnError } from "./admin/envelope";
 import { apiOnError } from "./api/envelope";
+import { displayZoneProblem } from "./api/willson";
 import type { AppEnv } from "./env";
 import { AppError } from "./errors";
 
@@ -27,6 +28,7 @@ export interface ConfigVars {
   ADMIN_SECRET?: string;
   TOKEN_SECRET?: string;
   DEV_MODE?: string;
+  DISPLAY_TZ?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -43,8 +45,11 @@ export function isLocalDev(vars: ConfigVars, url: string, clientIp: string | nul
   return clientIp === null || LOOPBACK_ADDRESS.test(clientIp);
 }
 
-/** What is wrong with the secrets, or null when the Worker may serve. */
+/** What is wrong with the secrets or the display zone, or null when the Worker may serve. */
 export function configProblem(vars: ConfigVars, localDev: boolean): string | null {
+  // An invalid zone refuses to start everywhere (SPEC §8.2): Willson dates would be wrong.
+  const zone = displayZoneProblem(vars.DISPLAY_TZ);
+  if (zone !== null) return zone;
   for (const name of ["ADMIN_SECRET", "TOKEN_SECRET"] as const) {
     const value = vars[name];
     if (!value) return `${name} is unset (wrangler secret put ${name})`;

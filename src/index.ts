@@ -7,7 +7,9 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
+import { uncompressed } from "./admin/envelope";
 import { adminApp } from "./admin/router";
+import { clientCors } from "./api/cors";
 import { devApp } from "./api/dev";
 import { apiApp } from "./api/router";
 import { configGuard } from "./config";
@@ -33,6 +35,12 @@ app.use("*", async function accessLog(c, next) {
     }),
   );
 });
+// Browsers on other origins (SPEC §8.2); before every other middleware so refusals carry CORS too.
+app.use("/api/*", clientCors);
+app.use("/dev/*", clientCors);
+// Wildfire SDKs read admin answers only with a Content-Length: never compressed, refusals included.
+app.use("/admin/*", uncompressed);
+// Secrets, dev mode and configuration: refuse to serve, saying why, until they are right (SPEC §8.1).
 app.use("*", configGuard);
 app.openapi(
   createRoute({

@@ -42,6 +42,13 @@ describe("configuration check", () => {
     expect(configProblem({ TOKEN_SECRET: "short" }, true)).toMatch(/^ADMIN_SECRET is unset/);
   });
 
+  it("refuses an invalid DISPLAY_TZ everywhere, local development included (SPEC §8.2)", () => {
+    const real = { ADMIN_SECRET: "a".repeat(SECRET_MIN_LENGTH), TOKEN_SECRET: "t".repeat(40) };
+    expect(configProblem({ ...real, DISPLAY_TZ: "Europe/Paris" }, false)).toBeNull();
+    expect(configProblem({ ...real, DISPLAY_TZ: "Mars/Olympus" }, false)).toMatch(/^DISPLAY_TZ "Mars\/Olympus"/);
+    expect(configProblem({ ...EXAMPLE_SECRETS, DISPLAY_TZ: "Seoul" }, true)).toMatch(/^DISPLAY_TZ/);
+  });
+
   it("knows the example values that .dev.vars.example ships", () => {
     const values = Object.fromEntries(
       devVarsExample

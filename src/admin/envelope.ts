@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { ErrorKind } from "../errors";
 import { toAppError } from "../validation";
 
@@ -67,3 +68,15 @@ export function adminOnError(error: Error, c: Context): Response {
   }
   return c.json({ code: ADMIN_CODES[appError.kind], msg: appError.message }, 200);
 }
+
+/**
+ * Sends every admin answer uncompressed with its Content-Length (SPEC §8.2): the official Wildfire
+ * Java SDK asks for gzip but reads a body only when Content-Length > 0. `Content-Encoding: identity`
+ * stops the Workers runtime (and `wrangler dev`) from compressing; `Cache-Control: no-transform` stops
+ * Cloudflare's edge compression, which would drop the length (docs/compatibility.md).
+ */
+export const uncompressed = createMiddleware(async function uncompressed(c, next) {
+  await next();
+  c.res.headers.set("Content-Encoding", "identity");
+  c.res.headers.set("Cache-Control", "no-store, no-transform");
+});

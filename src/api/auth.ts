@@ -1,9 +1,9 @@
 /**
  * @module api/auth
- * Client authentication (SPEC §3, §8.1): a token from `ACCESS-TOKEN`, `Authorization: Bearer`, or for
- * the socket route only, `?token=`. After the signature, one call to the user's object answers
- * revoked / over the HTTP budget / admitted. Every 401 counts against the caller's address
- * (AUTH_FAILS_PER_MIN). Sets `c.var.userId` and `c.var.token`.
+ * Client authentication (SPEC §3, §8.1, §8.2): a token from `ACCESS-TOKEN` (or Willson's `x-token`),
+ * `Authorization: Bearer`, or for the socket route only, `?token=`. After the signature, one call to
+ * the user's object answers revoked / over the HTTP budget / admitted. Every 401 counts against the
+ * caller's address (AUTH_FAILS_PER_MIN). Sets `c.var.userId` and `c.var.token`.
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
@@ -15,7 +15,7 @@ import { verifyToken } from "./tokens";
 const SOCKET_ROUTE = /^\/api\/chatrooms\/[^/]+\/ws$/;
 
 function tokenOf(headers: { header(name: string): string | undefined }, query: string | undefined): string | null {
-  const access = headers.header("access-token");
+  const access = headers.header("access-token") ?? headers.header("x-token");
   if (access) return access;
   const authorization = headers.header("authorization");
   if (authorization?.toLowerCase().startsWith("bearer ")) return authorization.slice(7).trim();

@@ -15,7 +15,7 @@ export const json = <T extends z.ZodType>(schema: T) => ({
 
 /** An authenticated client route (ACCESS-TOKEN, x-token or Authorization: Bearer). */
 export function clientRoute<P extends string, R extends Omit<RouteConfig, "path"> & { path: P }>(config: R) {
-  return createRoute({ ...config, tags: ["client"], security: [{ accessToken: [] }] });
+  return createRoute({ tags: ["client"], ...config, security: [{ accessToken: [] }] });
 }
 
 // Every authenticated route can answer 400 (params), 401 (token), 429 (rate) and 500; routes that

@@ -1,7 +1,8 @@
 /**
  * @module api/router
  * The client API (SPEC §3): authentication, body limits and the one error mapping, around the route
- * modules (rooms, moderation, messages, profiles). Unknown paths answer 404 in the error envelope.
+ * modules (rooms, moderation, messages, profiles, and Willson's list). Unknown paths answer 404 in the
+ * error envelope.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
@@ -15,6 +16,7 @@ import { messageRoutes } from "./messages";
 import { moderationRoutes } from "./moderation";
 import { profileRoutes } from "./profiles";
 import { roomRoutes } from "./rooms";
+import { willsonRoutes } from "./willson";
 
 /** The client API sub-app, mounted at /api. */
 export const apiApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -23,7 +25,15 @@ apiApp.onError(apiOnError);
 apiApp.use("*", requireUser);
 
 // Route modules inherit the validation hook and the error mapping of this app.
-const modules = [roomRoutes, moderationRoutes, messageRoutes, messageChangeRoutes, memberRoutes, profileRoutes];
+const modules = [
+  roomRoutes,
+  moderationRoutes,
+  messageRoutes,
+  messageChangeRoutes,
+  memberRoutes,
+  profileRoutes,
+  willsonRoutes,
+];
 for (const routes of modules) apiApp.route("/", routes);
 
 apiApp.all("*", () => {
