@@ -15,6 +15,7 @@ import * as membership from "./membership";
 import * as changes from "./message-changes";
 import * as messaging from "./messaging";
 import * as moderation from "./moderation";
+import { PresenceReporter } from "./presence-report";
 import { encode, PING, PONG, type SendMessage } from "./protocol";
 import * as sessions from "./sessions";
 import { SocketHub } from "./sockets";
@@ -36,7 +37,11 @@ export class ChatRoom extends DurableObject<Env> {
     super(ctx, env);
     this.limits = readLimits(env);
     this.store = new RoomStore(ctx.storage);
-    this.hub = new SocketHub(ctx, (userId) => sessions.announceOffline(this.room, userId));
+    const reporter = new PresenceReporter(async (userId, change) => {
+      const chatroomId = this.room.id();
+      if (chatroomId) await env.USERS.getByName(userId).socketsChanged(chatroomId, change);
+    });
+    this.hub = new SocketHub(ctx, (userId) => sessions.announceOffline(this.room, userId), reporter);
     this.indexer = new RoomIndexer(env.DB, this.store);
     this.room = new RoomCore(this.store, this.hub, this.indexer, this.limits, ctx.storage);
     // Pings are answered by the runtime without waking a hibernated object (SPEC §4).

@@ -5,6 +5,7 @@
  * after wake-up. Outgoing frames go through one queue that coalesces what is bound for one socket into
  * a `batch` frame (see {@link SocketHub.flush}).
  */
+import type { PresenceReporter } from "./presence-report";
 import { encodeBatch } from "./protocol";
 import { admitConnect, type FrameBudget, typingDue } from "./socket-budget";
 
@@ -96,6 +97,8 @@ export class SocketHub {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly onOffline: (userId: string) => void = () => {},
+    /** Tells each user's object where they have a socket open (SPEC §8.2 user_chatroom, §8.1 revocation). */
+    private readonly reporter: Pick<PresenceReporter, "opened" | "closed"> | null = null,
   ) {}
 
   /** Whether a user's `typing` goes out now (TYPING_INTERVAL_MS); records it when it does. */
@@ -128,6 +131,8 @@ export class SocketHub {
     sessions.set(socket, identity);
     const count = (this.onlineCounts.get(identity.userId) ?? 0) + 1;
     this.onlineCounts.set(identity.userId, count);
+    const { clientId, platform, connectedAt } = identity;
+    this.reporter?.opened(identity.userId, { clientId, platform, at: connectedAt });
     return count === 1;
   }
 
@@ -168,7 +173,9 @@ export class SocketHub {
       this.onlineCounts.delete(identity.userId);
       this.typingAt.delete(identity.userId);
     } else this.onlineCounts.set(identity.userId, remaining);
-    return { userId: identity.userId, wentOffline: before > 0 && remaining === 0 };
+    const wentOffline = before > 0 && remaining === 0;
+    if (wentOffline) this.reporter?.closed(identity.userId, Date.now());
+    return { userId: identity.userId, wentOffline };
   }
 
   /** Live socket count per user. */
@@ -241,6 +248,8 @@ export class SocketHub {
   /** Sends the queue now, then closes every socket with `code`. */
   closeAll(code: number, reason: string): void {
     this.flush();
+    const now = Date.now();
+    for (const userId of this.online().keys()) this.reporter?.closed(userId, now);
     for (const socket of this.ctx.getWebSockets()) {
       try {
         socket.close(code, reason);
