@@ -47,7 +47,11 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        project("functional", ["test/**/*.test.ts"], [LIMIT_TESTS], RAISED_LIMITS),
+        // Webhooks on: rooms record events and send them to the (local) queue.
+        project("functional", ["test/**/*.test.ts"], [LIMIT_TESTS], {
+          ...RAISED_LIMITS,
+          WEBHOOK_URL: "https://hooks.edgeroom.test/events",
+        }),
         // The over-budget close is shortened so a flood test finishes in seconds; every other limit is the default.
         project("limits", [LIMIT_TESTS], [], { OVER_BUDGET_CLOSE_MS: "2000" }),
       ],

@@ -6,14 +6,18 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { CLIENT_ERRORS, clientErrorResponse } from "../api/codes";
+import { signedAttachmentUrl } from "../attachments/url";
 import { type Failure, fail, ok, type Result } from "../errors";
 import { type Limits, readLimits } from "../limits";
+import { AttachmentSweeper } from "./attachment-sweeper";
+import * as attachments from "./attachments";
 import { RoomCore } from "./core";
 import { parseClientFrame } from "./frames";
 import { RoomIndexer } from "./indexer";
 import * as membership from "./membership";
 import * as changes from "./message-changes";
 import * as messaging from "./messaging";
+import { wireAttachments } from "./messaging";
 import * as moderation from "./moderation";
 import { PresenceReporter } from "./presence-report";
 import { encode, PING, PONG, type SendMessage } from "./protocol";
@@ -22,6 +26,7 @@ import { SocketHub } from "./sockets";
 import { RoomStore } from "./store";
 import type { Actor, AdminRoomInput, CreateRoomInput, SettingsPatch } from "./types";
 import { readUpgrade } from "./upgrade";
+import { WebhookOutbox } from "./webhook-outbox";
 
 export type { Actor, CreateRoomInput, SettingsPatch } from "./types";
 
@@ -43,7 +48,14 @@ export class ChatRoom extends DurableObject<Env> {
     });
     this.hub = new SocketHub(ctx, (userId) => sessions.announceOffline(this.room, userId), reporter);
     this.indexer = new RoomIndexer(env.DB, this.store);
-    this.room = new RoomCore(this.store, this.hub, this.indexer, this.limits, ctx.storage);
+    // Webhooks are off while WEBHOOK_URL is unset: then no event is even recorded (SPEC §8.4).
+    const webhooks = env.WEBHOOK_URL ? new WebhookOutbox(env.WEBHOOKS, this.store, () => this.settle()) : undefined;
+    const ttl = this.limits.attachmentUrlTtlS;
+    const signAttachment = (chatroomId: string, id: string, now: number) =>
+      signedAttachmentUrl(env.TOKEN_SECRET, chatroomId, id, now, ttl);
+    const sweeper = new AttachmentSweeper(env.ATTACHMENTS, this.store, () => this.settle());
+    const options = { webhooks, signAttachment, sweeper };
+    this.room = new RoomCore(this.store, this.hub, this.indexer, this.limits, ctx.storage, options);
     // Pings are answered by the runtime without waking a hibernated object (SPEC §4).
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     // A room that was never created stays without tables: probes of unknown ids store nothing.
@@ -136,6 +148,20 @@ export class ChatRoom extends DurableObject<Env> {
 
   async react(userId: string, seq: number, emoji: string, add: boolean) {
     return this.run((now) => changes.react(this.room, userId, seq, emoji, add, now));
+  }
+
+  /** Whether the user may upload an attachment now (asked before the upload is read). */
+  async uploadGate(userId: string) {
+    return this.run((now) => attachments.uploadRefusal(this.room, userId, now));
+  }
+
+  /** Registers an uploaded object; answers its wire shape with a signed URL. */
+  async registerAttachment(userId: string, upload: attachments.UploadedAttachment) {
+    return this.run((now) => {
+      const registered = attachments.registerAttachment(this.room, userId, upload, now);
+      if (!registered.ok) return registered;
+      return ok(wireAttachments(this.room, [upload.id], new Map([[upload.id, registered.value]]), now)[0]);
+    });
   }
 
   async memberFace(actor: Actor, userId: string) {

@@ -1,7 +1,7 @@
 /**
  * @module room/alarm
  * The single-alarm plan (SPEC §1, STYLE rule 8). A room has one alarm and many deadlines: schedule
- * transitions, restriction expiries, directory retries and coalesced activity, socket token expiries.
+ * transitions, restriction expiries, directory retries and coalesced activity, socket token expiries, webhook retries.
  * Each owner reports its next deadline; this module picks the earliest and decides whether the armed
  * alarm must move. Pure: the room object does the storage calls.
  */
@@ -17,11 +17,22 @@ export interface Deadlines {
   index: number | null;
   /** The earliest token expiry of an open socket (closed with 4001 then, SPEC §8.1). */
   sockets: number | null;
+  /** Webhook events to send: a retry after a failed `sendBatch`, or events waiting unscheduled. */
+  webhooks: number | null;
+  /** Attachment objects to delete from R2, or the expiry of an upload never sent. */
+  attachments: number | null;
 }
 
 /** When the alarm must next fire, or null when nothing is due. */
 export function nextAlarm(deadlines: Deadlines): number | null {
-  return earliest(deadlines.schedule, deadlines.restrictions, deadlines.index, deadlines.sockets);
+  return earliest(
+    deadlines.schedule,
+    deadlines.restrictions,
+    deadlines.index,
+    deadlines.sockets,
+    deadlines.webhooks,
+    deadlines.attachments,
+  );
 }
 
 /** What to do with the armed alarm. */

@@ -10,6 +10,7 @@
 import { type Failure, fail, ok, type Result } from "../errors";
 import { type Limits, PREVIEW_MAX } from "../limits";
 import { alarmAction, nextAlarm } from "./alarm";
+import { type AttachmentSweeper, UNSENT_TTL_MS } from "./attachment-sweeper";
 import { describeRoom, indexRow } from "./describe";
 import type { RoomIndexer } from "./indexer";
 import { dueTransition, endAt, nextHost, nextScheduleDeadline } from "./lifecycle";
@@ -22,9 +23,25 @@ import { CLOSE_ROOM_ENDED, type SocketHub } from "./sockets";
 import type { RoomMeta, RoomStore } from "./store";
 import { Transaction } from "./transaction";
 import type { Actor, RoomInfo } from "./types";
+import type { WebhookOutbox } from "./webhook-outbox";
 
 /** The message of every not_found failure for a room that does not exist. */
 export const NOT_FOUND = "chatroom does not exist";
+
+/** Who did something, for webhook events: the admin API, or the acting user's id. */
+export function byOf(actor: Actor): string {
+  return actor.kind === "admin" ? "admin" : actor.userId;
+}
+
+/** The room's optional collaborators. */
+export interface RoomOptions {
+  /** Sends recorded webhook events to the queue; absent when webhooks are off (WEBHOOK_URL unset). */
+  webhooks?: WebhookOutbox;
+  /** Deletes doomed attachment objects from R2. */
+  sweeper?: AttachmentSweeper;
+  /** Mints the signed URL of an attachment. */
+  signAttachment?: (chatroomId: string, id: string, now: number) => string;
+}
 
 /** Why a room ended. */
 export type EndReason = "deleted" | "timeUp" | "empty";
@@ -45,6 +62,7 @@ export class RoomCore {
     readonly indexer: RoomIndexer,
     readonly limits: Limits,
     private readonly storage: DurableObjectStorage,
+    private readonly options: RoomOptions = {},
   ) {
     this.reactions = new ReactionFeed(hub, (seqs) => rows.messages.reactionCounts(seqs));
   }
@@ -60,6 +78,8 @@ export class RoomCore {
     const unindexed =
       this.#meta !== null && (this.#lastSeq > this.#meta.indexedSeq || this.rows.members.unindexedReads().length > 0);
     this.indexer.bind(this.indexSource(), { dirty: this.rows.outbox.hasPending(), unindexed }, now);
+    if (this.rows.webhooks.hasPending()) this.options.webhooks?.markDirty();
+    if (this.rows.attachments.pendingDeletions(1).length > 0) this.options.sweeper?.markDirty();
   }
 
   /** The room's record, or null when this object holds no room. */
@@ -81,6 +101,12 @@ export class RoomCore {
     return this.#meta?.chatroomId ?? null;
   }
 
+  /** A signed, expiring download URL of one of this room's attachments (SPEC §8.4). */
+  attachmentUrl(id: string, now: number): string {
+    const sign = this.options.signAttachment;
+    return sign ? sign(this.id() ?? "", id, now) : "";
+  }
+
   // ── writing ──────────────────────────────────────────────────────────
 
   /**
@@ -89,7 +115,7 @@ export class RoomCore {
    */
   write<T>(now: number, change: (tx: Transaction) => T): T {
     if (!this.#meta) this.rows.create();
-    const tx = new Transaction(this.rows, this.#meta, this.#lastSeq, now);
+    const tx = new Transaction(this.rows, this.#meta, this.#lastSeq, now, this.options.webhooks !== undefined);
     const result = this.rows.transaction(() => {
       const value = change(tx);
       this.rows.outbox.enqueue(tx.changes);
@@ -101,6 +127,8 @@ export class RoomCore {
     if (tx.restrictionsChanged) this.#restrictionExpiry = this.rows.restrictions.nextExpiry();
     if (created) this.indexer.bind(this.indexSource(), { dirty: true, unindexed: false }, now);
     if (tx.changes.length > 0) this.indexer.markDirty();
+    if (tx.events > 0) this.options.webhooks?.markDirty();
+    if (tx.doomed > 0) this.options.sweeper?.markDirty();
     return result;
   }
 
@@ -139,6 +167,7 @@ export class RoomCore {
         this.write(now, (tx) => {
           tx.saveMeta({ state: 0, startedAt });
           tx.index(this.roomChange(tx));
+          tx.event("room.started", { startedAt, scheduled: true });
         });
         this.hub.broadcast(encode({ type: "room", event: "started", startedAt }));
       }
@@ -146,7 +175,10 @@ export class RoomCore {
     if (this.#restrictionExpiry !== null && this.#restrictionExpiry <= now) {
       const expired = this.rows.restrictions.expired(now);
       this.write(now, (tx) => {
-        for (const restriction of expired) tx.lift(restriction.userId);
+        for (const restriction of expired) {
+          tx.lift(restriction.userId);
+          tx.event(restriction.status === 1 ? "unmute" : "unban", { userId: restriction.userId, by: "expiry" });
+        }
       });
       for (const restriction of expired) this.announceLift(restriction);
     }
@@ -160,6 +192,10 @@ export class RoomCore {
       restrictions: this.#restrictionExpiry,
       index: this.indexer.nextDeadline(now),
       sockets: this.hub.nextTokenExpiry(),
+      webhooks: this.options.webhooks?.nextDeadline(now) ?? null,
+      attachments: this.#meta
+        ? (this.options.sweeper?.nextDeadline(now, this.rows.attachments.oldestUnsent()) ?? null)
+        : null,
     });
     const action = alarmAction(this.#alarmAt, next, now);
     if (action.op === "set") void this.storage.setAlarm(action.at);
@@ -172,9 +208,24 @@ export class RoomCore {
     this.#alarmAt = null;
     this.catchUp(now);
     this.hub.closeExpired(now);
-    await this.indexer.flushDue();
-    if (this.#lastSeq > this.limits.messageRetention) this.rows.messages.prune(this.limits.messageRetention);
+    this.sweepAttachments(now);
+    await Promise.all([this.indexer.flushDue(), this.options.webhooks?.flush(), this.options.sweeper?.flush()]);
     this.settle(Date.now());
+  }
+
+  /** Retention (SPEC §6 MESSAGE_RETENTION) and uploads never sent: their attachments go, then the rows. */
+  private sweepAttachments(now: number): void {
+    if (!this.#meta) return;
+    const cutoff = this.#lastSeq - this.limits.messageRetention;
+    const oldestUpload = this.rows.attachments.oldestUnsent();
+    if (cutoff <= 0 && (oldestUpload === null || oldestUpload >= now - UNSENT_TTL_MS)) return;
+    this.write(now, (tx) => {
+      tx.doomAttachments({ unsentBefore: now - UNSENT_TTL_MS });
+      if (cutoff > 0) {
+        tx.doomAttachments({ throughSeq: cutoff });
+        this.rows.messages.prune(this.limits.messageRetention);
+      }
+    });
   }
 
   private indexSource() {
@@ -284,6 +335,8 @@ export class RoomCore {
     this.write(now, (tx) => {
       tx.saveMeta({ state: 2, endingNotified: true });
       this.rows.members.removeAll();
+      tx.doomAttachments({ all: true });
+      tx.event("room.ended", { reason });
       tx.index({ op: "clearMembers", chatroomId: (tx.meta as RoomMeta).chatroomId }, this.roomChange(tx));
     });
     this.hub.broadcast(encode({ type: "room", event: "ending", reason }));
@@ -320,7 +373,10 @@ export class RoomCore {
       );
       tx.saveMeta({ hostId: heir });
       const heirRow = heir ? this.rows.members.get(heir) : null;
-      if (heir && heirRow) tx.index(this.memberChange(tx, heir, heirRow.joinedAt));
+      if (heir && heirRow) {
+        tx.index(this.memberChange(tx, heir, heirRow.joinedAt));
+        tx.event("role", { userId: heir, role: "host", by: "handover" });
+      }
       tx.index(this.roomChange(tx));
       return heir;
     }

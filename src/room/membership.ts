@@ -3,7 +3,7 @@
  * Membership commands: admin create/update, FlameTalk create, info, members, join, leave, invite, kick.
  */
 import { fail, ok, type Result } from "../errors";
-import { NOT_FOUND, type RoomCore } from "./core";
+import { byOf, NOT_FOUND, type RoomCore } from "./core";
 import { initialState } from "./lifecycle";
 import { may, type Role } from "./permissions";
 import { encode } from "./protocol";
@@ -37,6 +37,7 @@ export function adminUpsert(
         ),
       );
       tx.index(room.roomChange(tx));
+      tx.event(input.state === 1 ? "room.updated" : "room.started", { created: true, title: input.title });
     });
     return ok({ chatroomId });
   }
@@ -56,6 +57,7 @@ export function adminUpsert(
   const updated = room.write(now, (tx) => {
     tx.saveMeta(patch);
     tx.index(room.roomChange(tx));
+    tx.event(patch.state === 0 ? "room.started" : "room.updated", { ...patch });
     return tx.meta as RoomMeta;
   });
   room.hub.broadcast(encode({ type: "room", event: "updated", title: updated.title, state: updated.state }));
@@ -83,6 +85,8 @@ export function create(room: RoomCore, input: CreateRoomInput, now: number): Res
     );
     for (const member of input.members) room.rows.members.add({ ...member, joinedAt: now });
     tx.index(room.roomChange(tx), ...input.members.map((member) => room.memberChange(tx, member.userId, now)));
+    const created = { created: true, title: input.title, hostId: input.hostId, memberCount: input.members.length };
+    tx.event(state === 1 ? "room.updated" : "room.started", created);
   });
   return ok({ info: room.describe(input.hostId, now) });
 }
@@ -163,6 +167,7 @@ export function join(
   room.write(now, (tx) => {
     room.rows.members.add({ userId, joinedAt: now, ...face });
     tx.index(room.memberChange(tx, userId, now), room.roomChange(tx));
+    tx.event("join", { userId });
   });
   room.hub.broadcast(encode({ type: "member", event: "joined", userId, role: "member" }));
   return ok(room.describe(userId, now));
@@ -171,7 +176,10 @@ export function join(
 export function leave(room: RoomCore, userId: string, now: number): Result<{ ended: boolean }> {
   if (!room.meta) return fail("not_found", NOT_FOUND);
   if (room.roleOf(userId) === "none") return fail("not_in_room", "you are not a member of this room");
-  const heir = room.write(now, (tx) => room.removeMember(tx, userId));
+  const heir = room.write(now, (tx) => {
+    tx.event("leave", { userId });
+    return room.removeMember(tx, userId);
+  });
   room.hub.broadcast(encode({ type: "member", event: "left", userId }));
   room.announceHost(heir);
   room.hub.closeUser(userId, 1000, "left the room");
@@ -209,6 +217,7 @@ export function invite(
     room.write(now, (tx) => {
       for (const user of added) room.rows.members.add({ ...user, joinedAt: now, openProfileId: null });
       tx.index(...added.map((user) => room.memberChange(tx, user.userId, now)), room.roomChange(tx));
+      for (const user of added) tx.event("join", { userId: user.userId, by: byOf(actor) });
     });
     for (const user of added)
       room.hub.broadcast(encode({ type: "member", event: "joined", userId: user.userId, role: "member" }));
@@ -224,7 +233,10 @@ export function kick(room: RoomCore, actor: Actor, userId: string, now: number):
   if (actor.kind === "user" && !may("kick", gate.role, { target, targetIsSelf: userId === actor.userId })) {
     return fail("forbidden", "only the host, or a manager for a plain member, may kick this user");
   }
-  const heir = room.write(now, (tx) => room.removeMember(tx, userId));
+  const heir = room.write(now, (tx) => {
+    tx.event("kick", { userId, by: byOf(actor) });
+    return room.removeMember(tx, userId);
+  });
   room.hub.broadcast(encode({ type: "member", event: "kicked", userId }));
   room.announceHost(heir);
   room.hub.closeUser(userId, CLOSE_REMOVED, "kicked");
@@ -253,6 +265,7 @@ function newMeta(
     outboxFailures: 0,
     outboxRetryAt: null,
     updateSeq: 0,
+    eventSeq: 0,
     ...fields,
   };
 }

@@ -50,8 +50,10 @@ export function recall(
   }
   const updateSeq = room.write(now, (tx) => {
     const version = tx.nextUpdateSeq();
+    tx.doomAttachments({ seq });
     room.rows.messages.recall(seq, version);
     tx.previewChanged(seq);
+    tx.event("recall", { seq, senderId: message.senderId, by: actor.kind === "admin" ? "admin" : actor.userId });
     return version;
   });
   room.reactions.drop(seq);
@@ -93,6 +95,7 @@ export function edit(room: RoomCore, userId: string, seq: number, content: strin
     room.rows.messages.edit(seq, content, now, version);
     room.rows.members.saveBucket(userId, decision.bucket);
     tx.previewChanged(seq);
+    tx.event("edit", { seq, senderId: userId, content, editedAt: now });
     return version;
   });
   room.indexer.markActivity(now);
@@ -134,6 +137,7 @@ export function react(
     if (!done) return null;
     const version = tx.nextUpdateSeq();
     room.rows.messages.touch(seq, version);
+    tx.event("reaction", { seq, userId, emoji, added: add });
     return version;
   });
   if (changed !== null) room.reactions.record(seq, changed, { userId, emoji, added: add }, now);

@@ -6,20 +6,47 @@
 import { fail, ok, type Result } from "../errors";
 import { PREVIEW_MAX } from "../limits";
 import { NOT_FOUND, type RoomCore } from "./core";
-import { encode, type SendMessage, type WireMessage, wireMessage } from "./protocol";
+import { encode, type SendMessage, type WireAttachment, type WireMessage, wireMessage } from "./protocol";
 import { isBanned } from "./restrictions";
 import { checkSend, isReservedContentType } from "./send-rules";
-import type { MessageRow, ReplyPreview } from "./store";
+import type { AttachmentRow, MessageRow, ReplyPreview } from "./store";
 import type { Ack, Actor } from "./types";
 
-/** Wire messages with their reaction counts, and `mine` marked when they are for one user. */
+/** Wire messages with their reaction counts (`mine` marked when they are for one user) and attachments. */
 export function wireMessages(room: RoomCore, rows: readonly MessageRow[], viewer: string | null): WireMessage[] {
-  const seqs = rows.filter((row) => !row.deleted).map((row) => row.seq);
+  const live = rows.filter((row) => !row.deleted);
+  const seqs = live.map((row) => row.seq);
   const counts = room.rows.messages.reactionCounts(seqs);
   const mine = viewer === null ? null : room.rows.messages.reactionsBy(viewer, seqs);
+  const withFiles = live.filter((row) => row.attachments.length > 0).map((row) => row.seq);
+  const files = room.rows.attachments.ofMessages(withFiles);
+  const now = Date.now();
   return rows.map((row) =>
-    wireMessage(row, counts.get(row.seq), mine === null ? undefined : (mine.get(row.seq) ?? new Set())),
+    wireMessage(
+      row,
+      counts.get(row.seq),
+      mine === null ? undefined : (mine.get(row.seq) ?? new Set()),
+      wireAttachments(room, row.attachments, files, now),
+    ),
   );
+}
+
+/** The wire attachments of a message, each with a freshly signed URL; ids no longer stored are left out. */
+export function wireAttachments(
+  room: RoomCore,
+  ids: readonly string[],
+  rows: ReadonlyMap<string, AttachmentRow>,
+  now: number,
+): WireAttachment[] {
+  return ids.flatMap((id) => {
+    const row = rows.get(id);
+    if (!row) return [];
+    const wire: WireAttachment = { id, contentType: row.contentType, size: row.size, url: room.attachmentUrl(id, now) };
+    if (row.width !== null) wire.width = row.width;
+    if (row.height !== null) wire.height = row.height;
+    if (row.name !== null) wire.name = row.name;
+    return [wire];
+  });
 }
 
 export function history(
@@ -89,6 +116,13 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
   if (!reply.ok) return reply;
   const mentions = mentionList(room, message.mentions);
   if (!mentions.ok) return mentions;
+  const files = attachmentList(room, senderId, message.attachments);
+  if (!files.ok) return files;
+  if (message.content.length === 0 && files.value.size === 0) {
+    return fail("invalid_param", "content: must not be empty (unless the message carries attachments)", {
+      field: "content",
+    });
+  }
   const row = room.write(now, (tx) => {
     const row: MessageRow = {
       seq: tx.lastSeq + 1,
@@ -103,14 +137,18 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
       editedAt: null,
       deleted: false,
       version: 0,
+      attachments: [...files.value.keys()],
     };
     tx.appendMessage(row);
     room.rows.members.recordSend(senderId, now, decision.bucket, row.seq);
+    if (row.attachments.length > 0) room.rows.attachments.bind(row.attachments, row.seq);
+    tx.event("message", { ...wireMessage(row), admin });
     if (row.mentions.length > 0) room.rows.members.recordMentions(row.mentions, row.seq);
     return row;
   });
   room.indexer.markActivity(now);
-  room.hub.broadcast(encode({ type: "message", ...wireMessage(row) }));
+  const attachments = wireAttachments(room, row.attachments, files.value, now);
+  room.hub.broadcast(encode({ type: "message", ...wireMessage(row, undefined, undefined, attachments) }));
   return ok({ seq: row.seq, ts: row.ts, duplicate: false });
 }
 
@@ -122,6 +160,24 @@ function replyPreview(room: RoomCore, replyTo: number | undefined): Result<Reply
     return fail("invalid_param", "replyTo: no such message in this room", { field: "replyTo" });
   }
   return ok({ seq: quoted.seq, senderId: quoted.senderId, preview: quoted.content.slice(0, PREVIEW_MAX) });
+}
+
+/** Attachments of a send: uploaded to this room by the sender, and not carried by another message yet. */
+function attachmentList(
+  room: RoomCore,
+  senderId: string,
+  ids: readonly string[] | undefined,
+): Result<Map<string, AttachmentRow>> {
+  const files = new Map<string, AttachmentRow>();
+  for (const [index, id] of [...new Set(ids ?? [])].entries()) {
+    const row = room.rows.attachments.get(id);
+    if (!row || row.uploaderId !== senderId || row.seq !== null) {
+      const field = `attachments.${index}`;
+      return fail("invalid_param", `${field}: not an unsent upload of yours in this room`, { field });
+    }
+    files.set(id, row);
+  }
+  return ok(files);
 }
 
 /** Mentioned users: members only, each once, at most MENTIONS_MAX (SPEC §8.3). */

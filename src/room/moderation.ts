@@ -3,7 +3,7 @@
  * Moderation commands: restrictions (mute / no entry), managers, settings.
  */
 import { fail, ok, type Result } from "../errors";
-import { NOT_FOUND, type RoomCore } from "./core";
+import { byOf, NOT_FOUND, type RoomCore } from "./core";
 import { endAt } from "./lifecycle";
 import { type ActorRole, may, type Role } from "./permissions";
 import { encode } from "./protocol";
@@ -37,7 +37,10 @@ export function setRestriction(
   }
   if (status === 0) {
     if (!current) return ok(undefined);
-    room.write(now, (tx) => tx.lift(userId));
+    room.write(now, (tx) => {
+      tx.lift(userId);
+      if (activeOrNull(current, now)) tx.event(current.status === 1 ? "unmute" : "unban", { userId, by: byOf(actor) });
+    });
     if (activeOrNull(current, now)) room.announceLift(current);
     return ok(undefined);
   }
@@ -47,6 +50,8 @@ export function setRestriction(
   const removing = status === 2 && room.roleOf(userId) !== "none";
   const heir = room.write(now, (tx) => {
     tx.restrict(restriction);
+    const until = expiresAt === 0 ? null : expiresAt;
+    tx.event(status === 1 ? "mute" : "ban", { userId, until, reason, by: byOf(actor) });
     return removing ? room.removeMember(tx, userId) : null;
   });
   const until = expiresAt === 0 ? undefined : expiresAt;
@@ -85,6 +90,7 @@ export function setManager(room: RoomCore, actor: Actor, userId: string, on: boo
   room.write(now, (tx) => {
     room.rows.members.setManager(userId, on, now);
     if (member) tx.index(room.memberChange(tx, userId, member.joinedAt));
+    tx.event("role", { userId, role: on ? "manager" : "member", by: byOf(actor) });
   });
   if (member) room.hub.broadcast(encode({ type: "member", event: "role", userId, role: room.roleOf(userId) as Role }));
   return ok(undefined);
@@ -118,6 +124,7 @@ export function updateSettings(room: RoomCore, actor: Actor, patch: SettingsPatc
   const updated = room.write(now, (tx) => {
     tx.saveMeta(next);
     tx.index(room.roomChange(tx));
+    tx.event("room.updated", { ...patch, by: byOf(actor) });
     return tx.meta as RoomMeta;
   });
   room.hub.broadcast(

@@ -24,6 +24,10 @@ const EpochMs = z.number().int();
 const UserId = z.string().regex(ID_PATTERN, "must be a user id");
 /** Message content: 1..CONTENT_MAX characters (SPEC §4). */
 export const Content = z.string().min(1).max(CONTENT_MAX);
+/** Attachments one message may carry. */
+export const ATTACHMENTS_PER_MESSAGE = 10;
+/** An attachment id, as the upload answered it. */
+export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be an attachment id from an upload");
 /** A reaction: one emoji (or short code), REACTION_MAX_CHARS checked by the room. */
 export const Emoji = z.string().trim().min(1).max(EMOJI_HARD_MAX);
 
@@ -31,12 +35,15 @@ export const Emoji = z.string().trim().min(1).max(EMOJI_HARD_MAX);
 export const SendMessage = z
   .object({
     clientMsgId: z.string().min(1).max(CLIENT_MSG_ID_MAX),
-    content: Content,
+    /** 1..CONTENT_MAX characters; may be empty when the message carries attachments (checked by the room). */
+    content: z.string().max(CONTENT_MAX),
     contentType: z.string().min(1).max(CONTENT_TYPE_MAX).optional(),
     /** The seq of the message this one replies to (quotes). */
     replyTo: Seq.min(1).optional(),
     /** Members mentioned; each gets `mentioned` on their room-list item until they read past it. */
     mentions: z.array(UserId).max(MENTIONS_HARD_MAX).optional(),
+    /** Attachments uploaded to this room by the sender (SPEC §8.4). */
+    attachments: z.array(AttachmentId).max(ATTACHMENTS_PER_MESSAGE).optional(),
   })
   .openapi("SendMessage");
 export type SendMessage = z.infer<typeof SendMessage>;
@@ -91,6 +98,20 @@ export const WireReplyTo = z
   .object({ seq: Seq, senderId: z.string().optional(), preview: z.string().optional() })
   .openapi("ReplyTo");
 
+/** An attachment as a message carries it: `url` is signed and expires (resolve it against the API origin). */
+export const WireAttachment = z
+  .object({
+    id: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    width: z.number().int().optional(),
+    height: z.number().int().optional(),
+    name: z.string().optional(),
+    url: z.string(),
+  })
+  .openapi("Attachment");
+export type WireAttachment = z.infer<typeof WireAttachment>;
+
 /** A message as every client sees it. A recalled one keeps its seq and sender, with `deleted` and no content. */
 export const WireMessage = z
   .object({
@@ -105,6 +126,7 @@ export const WireMessage = z
     editedAt: EpochMs.optional(),
     deleted: z.literal(true).optional(),
     reactions: z.array(WireReaction).optional(),
+    attachments: z.array(WireAttachment).optional(),
   })
   .openapi("Message");
 export type WireMessage = z.infer<typeof WireMessage>;
@@ -113,7 +135,12 @@ export type WireMessage = z.infer<typeof WireMessage>;
  * Maps a stored row to its wire shape; `reactions` with `mine` marked for answers to one user.
  * Optional fields are left out when empty, so a plain message stays as small as in the first release.
  */
-export function wireMessage(row: MessageRow, reactions?: ReactionCount[], mine?: ReadonlySet<string>): WireMessage {
+export function wireMessage(
+  row: MessageRow,
+  reactions?: ReactionCount[],
+  mine?: ReadonlySet<string>,
+  attachments?: WireAttachment[],
+): WireMessage {
   const message: WireMessage = {
     seq: row.seq,
     senderId: row.senderId,
@@ -130,6 +157,7 @@ export function wireMessage(row: MessageRow, reactions?: ReactionCount[], mine?:
   if (row.mentions.length > 0) message.mentions = row.mentions;
   if (row.editedAt !== null) message.editedAt = row.editedAt;
   if (reactions && reactions.length > 0) message.reactions = wireReactions(reactions, mine);
+  if (attachments && attachments.length > 0) message.attachments = attachments;
   return message;
 }
 

@@ -5,6 +5,7 @@
  * the new values only after the transaction commits, so a failed write leaves memory and storage
  * agreeing.
  */
+import type { WebhookEvent, WebhookEventType } from "../webhooks/events";
 import type { IndexChange } from "./outbox";
 import type { Restriction } from "./restrictions";
 import type { MessageRow, RoomMeta, RoomStore } from "./store";
@@ -15,6 +16,10 @@ export class Transaction {
   readonly changes: IndexChange[] = [];
   /** True when a restriction was set or lifted (the next expiry must be re-read). */
   restrictionsChanged = false;
+  /** Webhook events this write recorded (sent to the queue after the commit). */
+  events = 0;
+  /** Attachments this write doomed (their objects are deleted from R2 after the commit). */
+  doomed = 0;
   private workingMeta: RoomMeta | null;
   private workingSeq: number;
 
@@ -23,6 +28,8 @@ export class Transaction {
     meta: RoomMeta | null,
     lastSeq: number,
     readonly now: number,
+    /** Whether webhooks are on (WEBHOOK_URL set): otherwise events are not even recorded. */
+    private readonly webhooks: boolean,
   ) {
     this.workingMeta = meta;
     this.workingSeq = lastSeq;
@@ -58,9 +65,33 @@ export class Transaction {
 
   /** Takes the room's next update seq (a recall, edit or reaction change, SPEC §8.3 "Missed updates"). */
   nextUpdateSeq(): number {
-    const next = (this.workingMeta?.updateSeq ?? 0) + 1;
-    this.saveMeta({ updateSeq: next }, { touch: false });
-    return next;
+    const meta = this.workingMeta;
+    if (!meta) return 0;
+    this.workingMeta = { ...meta, updateSeq: meta.updateSeq + 1 };
+    this.store.meta.saveCounters(this.workingMeta);
+    return this.workingMeta.updateSeq;
+  }
+
+  /**
+   * Records a webhook event in the same transaction as the change it describes (SPEC §8.4), with the
+   * room's next event seq: it is sent after the commit, and never for a change that did not commit.
+   */
+  event(type: WebhookEventType, data: Record<string, unknown>): void {
+    const meta = this.workingMeta;
+    if (!this.webhooks || !meta) return;
+    this.workingMeta = { ...meta, eventSeq: meta.eventSeq + 1 };
+    this.store.meta.saveCounters(this.workingMeta);
+    const eventSeq = this.workingMeta.eventSeq;
+    const event: WebhookEvent = {
+      eventId: `${meta.chatroomId}:${eventSeq}`,
+      chatroomId: meta.chatroomId,
+      eventSeq,
+      type,
+      at: this.now,
+      data,
+    };
+    this.store.webhooks.add(eventSeq, JSON.stringify(event));
+    this.events++;
   }
 
   /**
@@ -79,6 +110,12 @@ export class Transaction {
     if (row.seq !== this.workingSeq + 1) throw new Error(`seq ${row.seq} does not follow ${this.workingSeq}`);
     this.store.messages.insert(row);
     this.workingSeq = row.seq;
+  }
+
+  /** Dooms attachments (their R2 objects are deleted after the commit): of one message, up to a seq, or all. */
+  doomAttachments(scope: { seq: number } | { throughSeq: number } | { all: true } | { unsentBefore: number }): void {
+    const chatroomId = this.workingMeta?.chatroomId;
+    if (chatroomId) this.doomed += this.store.attachments.doom(scope, chatroomId);
   }
 
   /** Sets or replaces a user's restriction. */

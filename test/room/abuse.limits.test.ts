@@ -44,17 +44,20 @@ describe("floods by one member", () => {
     const f = await joined(id, flooder);
     const o = await joined(id, other);
     await o.next("presence").catch(() => undefined);
+    // The same send on the same machine without a flood: a loaded machine slows both alike.
+    const quietMs = await timedSend(o, "before-typing-flood");
     const started = Date.now();
     for (let i = 0; i < 300; i++) f.send({ type: "typing" });
     const ackMs = await timedSend(o, "during-typing-flood");
-    expect(ackMs).toBeLessThan(1000);
-    const elapsed = Date.now() - started;
-    const typing = o.pending.filter((frame) => frame.type === "typing" && frame.userId === flooder);
-    expect(typing.length).toBeGreaterThanOrEqual(1);
-    expect(typing.length).toBeLessThanOrEqual(1 + Math.floor(elapsed / 2000));
+    expect(ackMs).toBeLessThan(Math.max(1000, 10 * quietMs));
+    // The first typing of the flood reaches the others (whenever the room handled it); the rest do not.
+    const first = await o.next("typing");
+    const typing = [first, ...o.pending.filter((frame) => frame.type === "typing")];
+    expect(typing.every((frame) => frame.userId === flooder)).toBe(true);
+    expect(typing.length).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 2000));
     // The flooder hears about it once, not 260 times.
     f.send({ type: "read", seq: 0 });
-    expect(count(f.pending, "error")).toBeLessThanOrEqual(1 + Math.floor(elapsed / 1000));
+    expect(count(f.pending, "error")).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 1000));
   });
 
   it("300 history frames: two answers a second at most, one notice a second, and the others are not held up", async () => {
@@ -62,9 +65,10 @@ describe("floods by one member", () => {
     const [, flooder, other] = users as [string, string, string];
     const f = await joined(id, flooder);
     const o = await joined(id, other);
+    const quietMs = await timedSend(o, "before-history-flood");
     const started = Date.now();
     for (let i = 0; i < 300; i++) f.send({ type: "history", limit: 100 });
-    expect(await timedSend(o, "during-history-flood")).toBeLessThan(1000);
+    expect(await timedSend(o, "during-history-flood")).toBeLessThan(Math.max(1000, 10 * quietMs));
     await f.next("history");
     const elapsed = Date.now() - started;
     const answers = 1 + count(f.pending, "history");

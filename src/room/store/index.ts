@@ -3,6 +3,7 @@
  * All SQL of the room object, one small store per table group over one {@link Sql} door. Only this
  * folder contains room SQL (STYLE rule 6).
  */
+import { AttachmentStore } from "./attachment-store";
 import { MemberStore } from "./member-store";
 import { MessageStore } from "./message-store";
 import { MetaStore } from "./meta-store";
@@ -10,7 +11,9 @@ import { OutboxStore } from "./outbox-store";
 import { RestrictionStore } from "./restriction-store";
 import { migrate, storedVersion } from "./schema";
 import { Sql } from "./sql";
+import { WebhookStore } from "./webhook-store";
 
+export { type AttachmentRow, attachmentKey } from "./attachment-store";
 export type { MemberRow, NewMember } from "./member-store";
 export type { MessageRow, ReactionCount, ReplyPreview } from "./message-store";
 export type { RoomMeta } from "./meta-store";
@@ -24,6 +27,8 @@ export class RoomStore {
   readonly restrictions: RestrictionStore;
   readonly messages: MessageStore;
   readonly outbox: OutboxStore;
+  readonly webhooks: WebhookStore;
+  readonly attachments: AttachmentStore;
 
   constructor(storage: DurableObjectStorage) {
     this.sql = new Sql(storage);
@@ -32,6 +37,8 @@ export class RoomStore {
     this.restrictions = new RestrictionStore(this.sql);
     this.messages = new MessageStore(this.sql);
     this.outbox = new OutboxStore(this.sql);
+    this.webhooks = new WebhookStore(this.sql);
+    this.attachments = new AttachmentStore(this.sql);
   }
 
   /** True when this object holds a room (its schema exists); reading this creates nothing. */

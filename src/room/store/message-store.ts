@@ -29,6 +29,8 @@ export interface MessageRow {
   deleted: boolean;
   /** Update seq of the last recall, edit or reaction change (0: never changed). */
   version: number;
+  /** Ids of the attachments it carries (SPEC §8.4), in order. */
+  attachments: string[];
 }
 
 /** Reaction counts of one message, in the order each emoji was first used. */
@@ -50,6 +52,7 @@ function toMessage(row: Row): MessageRow {
     editedAt: numberOrNull(row.edited_at),
     deleted: row.deleted === 1,
     version: Number(row.version ?? 0),
+    attachments: textOrNull(row.attachments) === null ? [] : (JSON.parse(String(row.attachments)) as string[]),
   };
 }
 
@@ -76,7 +79,7 @@ export class MessageStore {
   insert(message: MessageRow): void {
     this.sql.run(
       `INSERT INTO messages (seq, sender_id, client_msg_id, content, content_type, ts, reply_to, reply_preview,
-         mentions, edited_at, deleted, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         mentions, edited_at, deleted, version, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       message.seq,
       message.senderId,
       message.clientMsgId,
@@ -89,6 +92,7 @@ export class MessageStore {
       message.editedAt,
       message.deleted ? 1 : 0,
       message.version,
+      message.attachments.length === 0 ? null : JSON.stringify(message.attachments),
     );
   }
 
@@ -122,7 +126,8 @@ export class MessageStore {
    */
   recall(seq: number, version: number): void {
     this.sql.run(
-      "UPDATE messages SET content = '', deleted = 1, mentions = NULL, reply_preview = NULL, version = ? WHERE seq = ?",
+      `UPDATE messages SET content = '', deleted = 1, mentions = NULL, reply_preview = NULL, attachments = NULL,
+         version = ? WHERE seq = ?`,
       version,
       seq,
     );

@@ -31,6 +31,8 @@ export interface RoomMeta {
   outboxRetryAt: number | null;
   /** The room's update counter: each recall, edit or reaction change takes the next value (SPEC §8.3). */
   updateSeq: number;
+  /** The webhook event counter: each event takes the next value (SPEC §8.4). */
+  eventSeq: number;
 }
 
 function toMeta(row: Row): RoomMeta {
@@ -56,6 +58,7 @@ function toMeta(row: Row): RoomMeta {
     outboxFailures: Number(row.outbox_failures),
     outboxRetryAt: numberOrNull(row.outbox_retry_at),
     updateSeq: Number(row.update_seq ?? 0),
+    eventSeq: Number(row.event_seq ?? 0),
   };
 }
 
@@ -72,8 +75,8 @@ export class MetaStore {
     this.sql.run(
       `INSERT INTO meta (id, chatroom_id, title, desc, portrait, extra, thumbnail, is_open, state, host_id,
          mute_all, slow_mode_seconds, start_at, duration_minutes, started_at, ending_notified,
-         created_at, updated_at, indexed_seq, outbox_failures, outbox_retry_at, update_seq)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         created_at, updated_at, indexed_seq, outbox_failures, outbox_retry_at, update_seq, event_seq)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET chatroom_id = excluded.chatroom_id, title = excluded.title,
          desc = excluded.desc, portrait = excluded.portrait, extra = excluded.extra,
          thumbnail = excluded.thumbnail, is_open = excluded.is_open, state = excluded.state,
@@ -83,7 +86,7 @@ export class MetaStore {
          ending_notified = excluded.ending_notified, created_at = excluded.created_at,
          updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
          outbox_failures = excluded.outbox_failures, outbox_retry_at = excluded.outbox_retry_at,
-         update_seq = excluded.update_seq`,
+         update_seq = excluded.update_seq, event_seq = excluded.event_seq`,
       meta.chatroomId,
       meta.title,
       meta.desc,
@@ -105,6 +108,12 @@ export class MetaStore {
       meta.outboxFailures,
       meta.outboxRetryAt,
       meta.updateSeq,
+      meta.eventSeq,
     );
+  }
+
+  /** Moves the two counters alone (a cheaper write than the whole row, on the message path). */
+  saveCounters(meta: Pick<RoomMeta, "updateSeq" | "eventSeq">): void {
+    this.sql.run("UPDATE meta SET update_seq = ?, event_seq = ? WHERE id = 1", meta.updateSeq, meta.eventSeq);
   }
 }

@@ -68,6 +68,19 @@ export const MIGRATIONS: readonly string[] = [
      INSERT INTO messages_fts (rowid, content) SELECT new.seq, new.content WHERE new.deleted = 0;
    END;
    INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');`,
+  // 4: webhooks and attachments (SPEC §8.4). Events wait in `webhook_outbox`, written in the same
+  //    transaction as their change, until the queue accepted them; `event_seq` numbers them gaplessly.
+  //    Attachments are registered when uploaded and bound to the message that carries them; objects to
+  //    delete from R2 (recall, retention, room end, uploads never sent) wait in `attachment_deletions`.
+  `ALTER TABLE meta ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE webhook_outbox (event_seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+   CREATE TABLE attachments (
+     id TEXT PRIMARY KEY, uploader_id TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
+     width INTEGER, height INTEGER, name TEXT, created_at INTEGER NOT NULL, seq INTEGER);
+   CREATE INDEX attachments_by_seq ON attachments (seq) WHERE seq IS NOT NULL;
+   CREATE INDEX attachments_unsent ON attachments (created_at) WHERE seq IS NULL;
+   CREATE TABLE attachment_deletions (key TEXT PRIMARY KEY);
+   ALTER TABLE messages ADD COLUMN attachments TEXT;`,
 ];
 
 /** The version a fully migrated room has. */
