@@ -1,10 +1,11 @@
-// Hardening against a real `wrangler dev` (SPEC §8.1): the per-user HTTP budget and the per-address
-// failed-auth budget answer 429 with Retry-After and recover after it; dev mode and the example
-// secrets work on loopback only, seen through a real non-loopback interface of this machine.
+// Hardening against a real `wrangler dev` (SPEC §8.1): a revocation closes the user's open socket with
+// 4001; the per-user HTTP budget and the per-address failed-auth budget answer 429 with Retry-After
+// and recover after it; dev mode and the example secrets work on loopback only, seen through a real
+// non-loopback interface of this machine.
 import assert from "node:assert/strict";
 import { networkInterfaces } from "node:os";
 import { after, before, describe, it } from "node:test";
-import { clientApi, eventually, tokenFor, uid } from "./client.mjs";
+import { clientApi, eventually, RoomSocket, tokenFor, uid } from "./client.mjs";
 import { startServer } from "./harness.mjs";
 
 /** The example values of .dev.vars.example (what `npm start` runs with). */
@@ -25,7 +26,7 @@ const devToken = (origin, headers = {}) =>
     body: JSON.stringify({ userId: uid("dev") }),
   });
 
-describe("rate limits at their SPEC defaults", () => {
+describe("revocation and rate limits at their SPEC defaults", () => {
   let server;
   let api;
   before(async () => {
@@ -34,6 +35,46 @@ describe("rate limits at their SPEC defaults", () => {
   });
   after(async () => {
     await server?.stop();
+  });
+
+  it("closes a socket open in a room with 4001 within 5 s of revoke_tokens; a token minted later works", async () => {
+    const [user, other] = [uid("rv"), uid("ok")];
+    const created = await server.admin("/chatroom/create", { title: "Revocation" });
+    const room = created.result.chatroomId;
+    const [token, otherToken] = [await tokenFor(server, user), await tokenFor(server, other)];
+    for (const t of [token, otherToken])
+      assert.equal((await api("POST", `/chatrooms/${room}/join`, t, {})).status, 200);
+    const socket = await RoomSocket.open(server.wsUrl, room, token);
+    const bystander = await RoomSocket.open(server.wsUrl, room, otherToken);
+    await socket.next("welcome");
+    await bystander.next("welcome");
+    // The room reports the open socket to the user's object (coalesced, shortly after the connect).
+    const where = await eventually(
+      async () => {
+        const reply = await server.admin("/chatroom/user_chatroom", { userId: user });
+        return reply.code === 0 && reply.result;
+      },
+      { what: "user_chatroom to name the room" },
+    );
+    assert.equal(where.chatroomId, room);
+    const started = Date.now();
+    const revoked = await server.admin("/user/revoke_tokens", { userId: user });
+    assert.equal(revoked.code, 0);
+    assert.equal((await socket.closeCode(5000)).code, 4001);
+    assert.ok(Date.now() - started < 5000);
+    const refused = await api("GET", "/chatrooms", token);
+    assert.equal(refused.status, 401);
+    assert.match(refused.body.message, /revoked/);
+    assert.equal((await RoomSocket.refusal(server.wsUrl, room, token)).status, 401);
+    // Nobody else is touched.
+    const said = bystander.say("still here");
+    assert.equal((await bystander.reply(said)).type, "ack");
+    // A token minted after the revocation works, on HTTP and on the socket.
+    const fresh = await tokenFor(server, user);
+    assert.equal((await api("GET", "/chatrooms", fresh)).status, 200);
+    const again = await RoomSocket.open(server.wsUrl, room, fresh);
+    await again.next("welcome");
+    await Promise.all([again.close(), bystander.close()]);
   });
 
   it("answers a user over HTTP_BURST with 429 RATE_LIMITED and Retry-After, then serves them again", async () => {
