@@ -24,10 +24,12 @@ export function freePort() {
 }
 
 /**
- * Starts wrangler dev with fresh local state. `vars` become `--var` overrides.
- * Returns { url, wsUrl, adminSecret, tokenSecret, admin(), stop() }.
+ * Starts wrangler dev with fresh local state. `vars` become `--var` overrides (real secrets unless
+ * `vars` names others); `ip` is the address to listen on (loopback unless a test needs another
+ * interface). Ready once `/health` answers, 503 included (a test may start a misconfigured server).
+ * Returns { url, wsUrl, port, adminSecret, tokenSecret, admin(), stop() }.
  */
-export async function startServer(vars = {}) {
+export async function startServer(vars = {}, { ip = "127.0.0.1" } = {}) {
   const port = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), "edgeroom-e2e-"));
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
@@ -37,10 +39,14 @@ export async function startServer(vars = {}) {
     { cwd: ROOT, env, encoding: "utf8" },
   );
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  const adminSecret = `e2e-admin-${randomUUID()}`;
-  const tokenSecret = `e2e-token-${randomUUID()}`;
-  const allVars = { ADMIN_SECRET: adminSecret, TOKEN_SECRET: tokenSecret, DEV_MODE: "false", ...vars };
-  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir];
+  const allVars = {
+    ADMIN_SECRET: `e2e-admin-${randomUUID()}`,
+    TOKEN_SECRET: `e2e-token-${randomUUID()}`,
+    DEV_MODE: "false",
+    ...vars,
+  };
+  const { ADMIN_SECRET: adminSecret, TOKEN_SECRET: tokenSecret } = allVars;
+  const args = ["wrangler", "dev", "--ip", ip, "--port", String(port), "--persist-to", stateDir];
   for (const [name, value] of Object.entries(allVars)) args.push("--var", `${name}:${value}`);
   const child = spawn("npx", args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
@@ -56,7 +62,7 @@ export async function startServer(vars = {}) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
       const res = await fetch(`${url}/health`);
-      if (res.ok) break;
+      if (res.status === 200 || res.status === 503) break;
     } catch {
       // not listening yet
     }
