@@ -49,11 +49,17 @@ app.openapi(
     summary: "Liveness, and whether the secrets are safe to serve with",
     tags: ["ops"],
     responses: {
-      200: { description: "Alive", content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } } },
+      200: {
+        description: "Alive",
+        content: { "application/json": { schema: z.object({ status: z.literal("ok") }).openapi("Health") } },
+      },
       503: {
-        description: "Refusing to serve: a secret is unset, too short or the example value",
+        description:
+          "Refusing to serve: a secret is unset, too short or the example value, or DISPLAY_TZ is not a time zone",
         content: {
-          "application/json": { schema: z.object({ status: z.literal("misconfigured"), problem: z.string() }) },
+          "application/json": {
+            schema: z.object({ status: z.literal("misconfigured"), problem: z.string() }).openapi("Misconfigured"),
+          },
         },
       },
     },

@@ -129,6 +129,16 @@ describe("a Worker deployed with unsafe secrets", () => {
     });
   });
 
+  it("with a DISPLAY_TZ that is not a time zone: /health answers 503 naming it, Willson's route refuses in its shape", async () => {
+    const zone = { DISPLAY_TZ: "Mars/Olympus" };
+    const health = await call("https://edgeroom.test/health", zone);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: "misconfigured", problem: expect.stringContaining("DISPLAY_TZ") });
+    const willson = await call("https://edgeroom.test/api/v1/asker/chat/chatrooms", zone);
+    expect(willson.status).toBe(500);
+    expect(await willson.json()).toEqual({ code: "server_error", message: expect.stringContaining("DISPLAY_TZ") });
+  });
+
   it("serves with the pool's secrets, which satisfy the check", async () => {
     expect(configProblem(env, false)).toBeNull();
     expect(await (await call("https://edgeroom.test/health", {})).json()).toEqual({ status: "ok" });
