@@ -21,6 +21,7 @@ export type ErrorKind =
   | "conflict"
   | "too_large"
   | "rate_limited"
+  | "room_busy"
   | "not_implemented"
   | "server_error";
 
@@ -28,7 +29,7 @@ export type ErrorKind =
 export interface ErrorDetails {
   /** The request field that is wrong (dotted path), for invalid_param and too_large. */
   field?: string;
-  /** Seconds until a retry can succeed, for rate_limited. */
+  /** Seconds until a retry can succeed, for rate_limited and room_busy. */
   retryAfterSec?: number;
 }
 

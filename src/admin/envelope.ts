@@ -24,6 +24,7 @@ export const ADMIN_CODES = {
   conflict: 248,
   not_in_room: 20,
   rate_limited: 250,
+  room_busy: 250,
   not_found: 253,
   not_implemented: 254,
   server_error: 4,

@@ -24,6 +24,8 @@ export const CLIENT_ERRORS: Record<ErrorKind, { status: ClientErrorStatus; code:
   conflict: { status: 409, code: "CONFLICT" },
   too_large: { status: 413, code: "PAYLOAD_TOO_LARGE" },
   rate_limited: { status: 429, code: "RATE_LIMITED" },
+  // The room's own send budget (SPEC §8.1 ROOM_SENDS_PER_SEC): not this user's fault, retry shortly.
+  room_busy: { status: 429, code: "ROOM_BUSY" },
   not_implemented: { status: 404, code: "NOT_FOUND" },
   server_error: { status: 500, code: "SERVER_ERROR" },
 };

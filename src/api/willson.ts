@@ -179,7 +179,8 @@ export function isWillsonPath(path: string): boolean {
 /** Willson's answer to a refusal: its lower-case codes, HTTP status as the client API (SPEC §8.2). */
 export function willsonError(error: AppError, c: Context<AppEnv>): Response {
   const { status, code } = CLIENT_ERRORS[error.kind];
-  const willsonCode = error.kind === "rate_limited" ? "too_many_requests" : code.toLowerCase();
+  const willsonCode =
+    error.kind === "rate_limited" || error.kind === "room_busy" ? "too_many_requests" : code.toLowerCase();
   const message = error.kind === "token_expired" ? "Access token expired" : error.message;
   if (error.retryAfterSec !== undefined) c.header("Retry-After", String(Math.max(1, error.retryAfterSec)));
   return c.json({ code: willsonCode, message }, status);

@@ -12,6 +12,7 @@ import { type Limits, readLimits } from "../limits";
 import { AttachmentSweeper } from "./attachment-sweeper";
 import * as attachments from "./attachments";
 import { RoomCore } from "./core";
+import { type FrameJob, FrameQueue } from "./frame-queue";
 import { parseClientFrame } from "./frames";
 import { RoomIndexer } from "./indexer";
 import * as membership from "./membership";
@@ -37,6 +38,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly limits: Limits;
   private readonly indexer: RoomIndexer;
   private readonly room: RoomCore;
+  private readonly frames: FrameQueue;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -47,6 +49,7 @@ export class ChatRoom extends DurableObject<Env> {
       if (chatroomId) await env.USERS.getByName(userId).socketsChanged(chatroomId, change);
     });
     this.hub = new SocketHub(ctx, (userId) => sessions.announceOffline(this.room, userId), reporter);
+    this.frames = new FrameQueue((jobs) => this.runFrames(jobs));
     this.indexer = new RoomIndexer(env.DB, this.store);
     // Webhooks are off while WEBHOOK_URL is unset: then no event is even recorded (SPEC §8.4).
     const webhooks = env.WEBHOOK_URL ? new WebhookOutbox(env.WEBHOOKS, this.store, () => this.settle()) : undefined;
@@ -198,17 +201,39 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketMessage(socket: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const identity = this.hub.identity(socket);
-    if (!identity) return socket.close(1008, "unknown socket");
+    if (!this.hub.identity(socket)) return socket.close(1008, "unknown socket");
     const frame = parseClientFrame(data);
-    const handled = this.run((now) => ok(sessions.onMessage(this.room, socket, identity, frame, now)));
-    // An internal error answers the frame; the connection stays (SPEC §4).
-    if (!handled.ok) {
-      this.hub.send(
-        socket,
-        encode({ type: "error", code: CLIENT_ERRORS.server_error.code, message: "internal error" }),
-      );
-    }
+    const job = (now: number) => {
+      // Read at run time: an earlier frame of the same batch may have spent this socket's budget.
+      const identity = this.hub.identity(socket);
+      try {
+        if (identity) sessions.onMessage(this.room, socket, identity, frame, now);
+      } catch (error) {
+        // An internal error answers the frame; the connection stays (SPEC §4).
+        this.logError(error);
+        this.hub.send(
+          socket,
+          encode({ type: "error", code: CLIENT_ERRORS.server_error.code, message: "internal error" }),
+        );
+      }
+    };
+    this.frames.handle(job, Date.now(), (one) => this.runFrames([one]));
+  }
+
+  /**
+   * Runs frame jobs between the room's time rules, all in one transaction: under load that is one
+   * commit for a whole batch of sends (each job's own writes are savepoints inside it).
+   */
+  private runFrames(jobs: FrameJob[]): void {
+    const ran = this.run((now) =>
+      ok(
+        this.store.transaction(() => {
+          for (const job of jobs) job(now);
+        }),
+      ),
+    );
+    // Only a failure of the commit itself gets here: the caches may be ahead of storage, so reload them.
+    if (!ran.ok) void this.ctx.blockConcurrencyWhile(() => this.room.load(Date.now()));
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {

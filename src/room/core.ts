@@ -17,6 +17,7 @@ import { dueTransition, endAt, nextHost, nextScheduleDeadline } from "./lifecycl
 import { type IndexChange, retryDelayMs } from "./outbox";
 import type { ActorRole } from "./permissions";
 import { encode } from "./protocol";
+import { type Bucket, takeToken } from "./rate-limit";
 import { ReactionFeed } from "./reaction-feed";
 import { activeOrNull, isBanned, type Restriction } from "./restrictions";
 import { CLOSE_ROOM_ENDED, type SocketHub } from "./sockets";
@@ -52,6 +53,8 @@ export class RoomCore {
   #lastSeq = 0;
   #restrictionExpiry: number | null = null;
   #alarmAt: number | null = null;
+  /** The room's send budget (ROOM_SENDS_PER_SEC), in memory: an eviction only ever refills it. */
+  #sendBudget: Bucket | null = null;
   /** Reaction frames, coalesced per message. */
   readonly reactions: ReactionFeed;
 
@@ -275,6 +278,22 @@ export class RoomCore {
       ),
     );
     this.settle(now);
+  }
+
+  /**
+   * Takes one send from the room's budget (SPEC §8.1, §8.6): beyond ROOM_SENDS_PER_SEC the room
+   * sheds sends with ROOM_BUSY, so what it accepts it can store and fan out with bounded latency.
+   */
+  takeRoomSend(now: number): Result<null> {
+    const rate = this.limits.roomSendsPerSec;
+    const take = takeToken(this.#sendBudget, now, rate, Math.max(1, rate));
+    if (!take.allowed) {
+      return fail("room_busy", "the room is busy: too many messages right now, retry shortly", {
+        retryAfterSec: Math.max(1, Math.ceil(take.retryAfterMs / 1000)),
+      });
+    }
+    this.#sendBudget = take.bucket;
+    return ok(null);
   }
 
   // ── who is asking ────────────────────────────────────────────────────

@@ -123,6 +123,9 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
       field: "content",
     });
   }
+  // Last, so that only a send the room would store spends the room's budget.
+  const budget = room.takeRoomSend(now);
+  if (!budget.ok) return budget;
   const row = room.write(now, (tx) => {
     const row: MessageRow = {
       seq: tx.lastSeq + 1,

@@ -136,7 +136,7 @@ export function onMessage(
   const verdict = admitFrame(identity.budget ?? freshBudget(), kind, now, room.limits);
   if (!verdict.ok) {
     const clientMsgId = frame.ok && frame.value.type === "send" ? frame.value.clientMsgId : undefined;
-    overBudget(room, socket, verdict, "too many frames: slow down", clientMsgId);
+    overBudget(room, socket, verdict, { kind: "rate_limited", message: "too many frames: slow down" }, clientMsgId);
   } else if (identity.exp > 0 && identity.exp * 1000 <= now) {
     // The alarm closes sockets at their token's expiry; a frame that arrives first must not slip through.
     room.hub.closeExpired(now);
@@ -197,27 +197,31 @@ function answer(room: RoomCore, socket: WebSocket, result: Result<unknown>, now:
 
 /** Answers a refused frame; refusals for rate reasons go through the socket's notice budget. */
 function refuseFrame(room: RoomCore, socket: WebSocket, failure: Failure, now: number, clientMsgId?: string): void {
-  if (failure.kind !== "rate_limited") {
+  if (failure.kind !== "rate_limited" && failure.kind !== "room_busy") {
     sendError(room, socket, failure, clientMsgId);
     return;
   }
   // The send bucket and slow mode refuse for rate reasons: one notice a second, as for frames.
   const budget = room.hub.identity(socket)?.budget ?? freshBudget();
   const verdict = refuse(budget, now, (failure.retryAfterSec ?? 1) * 1000, room.limits);
-  overBudget(room, socket, verdict, failure.message, clientMsgId);
+  overBudget(room, socket, verdict, failure, clientMsgId);
 }
 
-/** A refusal for a rate reason: at most one RATE_LIMITED frame a second; 4008 after a long flood. */
+/**
+ * A refusal for a rate reason (RATE_LIMITED, or ROOM_BUSY from the room's send budget): at most one
+ * notice a second per socket; 4008 after a long flood.
+ */
 function overBudget(
   room: RoomCore,
   socket: WebSocket,
   verdict: Extract<FrameVerdict, { ok: false }>,
-  message: string,
+  reason: Pick<Failure, "kind" | "message">,
   clientMsgId?: string,
 ): void {
   room.hub.saveBudget(socket, verdict.budget, verdict.notify);
   if (verdict.notify) {
-    sendError(room, socket, fail("rate_limited", message, { retryAfterSec: verdict.retryAfterSec }), clientMsgId);
+    const notice = fail(reason.kind, reason.message, { retryAfterSec: verdict.retryAfterSec });
+    sendError(room, socket, notice, clientMsgId);
   }
   if (verdict.close) room.hub.closeSocket(socket, CLOSE_ABUSE, "over the frame budget for too long");
 }

@@ -5,6 +5,7 @@
  * after wake-up. Outgoing frames go through one queue that coalesces what is bound for one socket into
  * a `batch` frame (see {@link SocketHub.flush}).
  */
+import { countWrites, emptyMeter, flushDelay } from "./coalesce";
 import type { PresenceReporter } from "./presence-report";
 import { encodeBatch } from "./protocol";
 import { admitConnect, type FrameBudget, typingDue } from "./socket-budget";
@@ -35,8 +36,6 @@ interface Outgoing {
   target: Target;
 }
 
-/** Longest time a frame waits to be coalesced with others while the room is busy. */
-export const COALESCE_MS = 10;
 /** Size of the connect log above which users with no recent connect are swept from it. */
 const CONNECT_LOG_SWEEP = 1000;
 /** Largest batch frame sent (SPEC §8.1): clients and proxies that cap frames at 1 MiB still take it. */
@@ -84,6 +83,8 @@ export class SocketHub {
   private queue: Outgoing[] = [];
   private flushScheduled = false;
   private lastFlushAt = 0;
+  /** Socket writes in the last second: the load that sets the coalescing window. */
+  private meter = emptyMeter();
   /** Sockets accepted since the last flush, with how many queued frames predate them. */
   private fresh = new Map<WebSocket, number>();
   /** Per-user throttles kept in memory (an eviction forgets them, which only ever lets one more through). */
@@ -290,15 +291,14 @@ export class SocketHub {
   }
 
   /**
-   * Schedules a flush: right after this turn when the room is quiet, or at most COALESCE_MS after the
-   * last flush when it is busy, so that under load each socket gets one batch per window instead of
-   * one frame per message.
+   * Schedules a flush: right after this turn when the room is quiet (or sent nothing during the last
+   * window), else when the coalescing window that the current load calls for closes (coalesce.ts).
    */
   private push(outgoing: Outgoing): void {
     this.queue.push(outgoing);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    const wait = this.lastFlushAt + COALESCE_MS - Date.now();
+    const wait = flushDelay(this.meter, this.lastFlushAt, Date.now());
     if (wait <= 0) queueMicrotask(() => this.flush());
     else setTimeout(() => this.flush(), wait);
   }
@@ -321,7 +321,9 @@ export class SocketHub {
     const shared = payloadsOf(
       queue.filter((item) => item.target === "all" || "except" in item.target).map((item) => item.frame),
     );
-    for (const socket of this.ctx.getWebSockets()) {
+    let writes = 0;
+    // The identity cache holds exactly the open sockets: no runtime call per flush.
+    for (const socket of this.all().keys()) {
       const from = fresh.get(socket) ?? 0;
       const own = named.has(socket) || from > 0;
       const payloads = own
@@ -335,11 +337,13 @@ export class SocketHub {
       for (const payload of payloads) {
         try {
           socket.send(payload);
+          writes++;
         } catch {
           // The socket closed under us; its close event cleans up.
           break;
         }
       }
     }
+    this.meter = countWrites(this.meter, writes, this.lastFlushAt);
   }
 }
