@@ -17,6 +17,7 @@ import type { AppEnv } from "./env";
 
 export { NonceGuard } from "./admin/nonce-guard";
 export { Limiter } from "./limiter/Limiter";
+export { RoomShard } from "./live/RoomShard";
 export { ChatRoom } from "./room/ChatRoom";
 export { UserState } from "./user/UserState";
 

@@ -13,6 +13,8 @@ export const EXTRA_MAX = 4096;
 export const URL_MAX = 2048;
 export const REASON_MAX = 500;
 export const NAME_MAX = 100;
+/** Most shard objects a live room may ask for (SPEC §8.5; the default is LIVE_SHARDS). */
+export const LIVE_SHARDS_MAX = 256;
 /** Most users in one create or invite call. */
 export const USERS_PER_CALL_MAX = 1000;
 /** Chat message content, in characters. */

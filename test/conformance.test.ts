@@ -42,6 +42,8 @@ const room = (extra: Record<string, unknown> = {}) => ({
   updatedAt: 1,
   role: "host",
   restriction: null,
+  mode: "normal",
+  shards: 0,
   ...extra,
 });
 const ok = (data: unknown, status = 200) => json({ status, message: "OK", data }, status);

@@ -9,6 +9,7 @@ import {
   CLIENT_MSG_ID_MAX,
   DESC_MAX,
   EXTRA_MAX,
+  LIVE_SHARDS_MAX,
   MEMBERS_PAGE_MAX,
   NAME_MAX,
   TITLE_MAX,
@@ -32,6 +33,10 @@ export const CreateChatroom = z
     portrait: absent(HttpUrl),
     extra: absent(z.string().max(EXTRA_MAX)),
     state: absent(z.union([z.literal(0), z.literal(1), z.literal(2)])),
+    /** edgeroom extension: "live" for a broadcast room whose audience connects without joining (SPEC §8.5). */
+    mode: absent(z.enum(["normal", "live"])),
+    /** Shard objects of a live room (default LIVE_SHARDS); fixed at creation. */
+    shards: absent(z.number().int().min(1).max(LIVE_SHARDS_MAX)),
   })
   .openapi("AdminCreateChatroom");
 

@@ -10,6 +10,7 @@ import { HISTORY_DEFAULT } from "../limits";
 import { Ack, SendMessage } from "../room/protocol";
 import { forwardUpgrade } from "../room/upgrade";
 import { reply } from "./envelope";
+import { roomMode, socketTarget } from "./room-mode";
 import { clientRoute, json, ROOM_READ_ERRORS, ROOM_WRITE_ERRORS, room, userOf } from "./route";
 import * as S from "./schemas";
 
@@ -77,6 +78,9 @@ messageRoutes.openapi(
     const { since, updatesSince, clientId = "", platform = 0 } = c.req.valid("query");
     const resume = { since: since ?? null, updatesSince: updatesSince ?? null };
     const session = { userId: c.get("userId"), ...c.get("token"), clientId, platform, ...resume };
-    return room(c.env, c.req.valid("param").id).fetch(forwardUpgrade(c.req.raw, session));
+    const id = c.req.valid("param").id;
+    // A live room's sockets go to the user's shard, chosen here without asking the room (SPEC §8.5).
+    const target = socketTarget(c.env, id, session.userId, await roomMode(c.env, id));
+    return target.fetch(forwardUpgrade(c.req.raw, session));
   },
 );

@@ -81,6 +81,8 @@ for (const path of ["/chatroom", "/chatrooms"]) {
         thumbnail: body.thumbnail ?? null,
         startAt: body.startAt ?? null,
         durationMinutes: body.durationMinutes ?? null,
+        mode: body.mode,
+        shards: body.shards,
         members: [
           { userId: body.hostId, ...host },
           ...others.map((id) => ({ userId: id, imageUrl: imageOf(profiles.get(id)), openProfileId: null })),

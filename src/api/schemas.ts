@@ -9,6 +9,7 @@ import {
   DURATION_MAX_MINUTES,
   HISTORY_MAX,
   LIST_MAX,
+  LIVE_SHARDS_MAX,
   NAME_MAX,
   REASON_MAX,
   RESTRICTION_MAX_SECONDS,
@@ -36,6 +37,10 @@ export const CreateChatroom = z
     thumbnail: Url.nullable().optional(),
     startAt: EpochMs.optional(),
     durationMinutes: Duration.optional(),
+    /** "live": a broadcast room whose audience connects without joining (SPEC §8.5); fixed at creation. */
+    mode: z.enum(["normal", "live"]).optional(),
+    /** Shard objects of a live room (default LIVE_SHARDS). */
+    shards: z.number().int().min(1).max(LIVE_SHARDS_MAX).optional(),
   })
   .openapi("CreateChatroom");
 export type CreateChatroom = z.infer<typeof CreateChatroom>;

@@ -15,8 +15,8 @@ function statementFor(db: D1Database, change: IndexChange): D1PreparedStatement 
       return db
         .prepare(
           `INSERT INTO rooms (chatroom_id, title, is_open, state, host_id, member_count, thumbnails, start_at,
-             duration_minutes, started_at, created_at, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             duration_minutes, started_at, created_at, updated_at, mode, shards)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
            ON CONFLICT (chatroom_id) DO UPDATE SET title = ?2, is_open = ?3, state = ?4, host_id = ?5,
              member_count = ?6, thumbnails = ?7, start_at = ?8, duration_minutes = ?9, started_at = ?10,
              updated_at = max(updated_at, ?12)`,
@@ -34,6 +34,8 @@ function statementFor(db: D1Database, change: IndexChange): D1PreparedStatement 
           room.startedAt,
           room.createdAt,
           room.updatedAt,
+          room.mode ?? "normal",
+          room.shards ?? 0,
         );
     }
     case "member":
@@ -191,6 +193,18 @@ export async function listRooms(db: D1Database, userId: string, query: ListQuery
     next.scheduled = [last.startAt ?? 0, last.chatroomId];
   }
   return { total: Number(total?.results[0]?.n ?? 0), ongoing: ongoingRows, scheduled: scheduledRows, next };
+}
+
+/** A room's mode and shard count from its index row (fixed at creation), or null when not indexed. */
+export async function directoryRoomMode(
+  db: D1Database,
+  chatroomId: string,
+): Promise<{ mode: "normal" | "live"; shards: number } | null> {
+  const row = await db
+    .prepare("SELECT mode, shards FROM rooms WHERE chatroom_id = ?1")
+    .bind(chatroomId)
+    .first<{ mode: string; shards: number }>();
+  return row ? { mode: row.mode === "live" ? "live" : "normal", shards: Number(row.shards) } : null;
 }
 
 /** The caller's index row id for a room (FlameTalk's userChatroomId), or null. */

@@ -9,22 +9,26 @@ import { CLIENT_ERRORS, clientErrorResponse } from "../api/codes";
 import { signedAttachmentUrl } from "../attachments/url";
 import { type Failure, fail, ok, type Result } from "../errors";
 import { type Limits, readLimits } from "../limits";
+import type { ForwardedFrame, ShardReport } from "../live/shard-protocol";
 import { AttachmentSweeper } from "./attachment-sweeper";
 import * as attachments from "./attachments";
 import { RoomCore } from "./core";
 import { type FrameJob, FrameQueue } from "./frame-queue";
 import { parseClientFrame } from "./frames";
 import { RoomIndexer } from "./indexer";
+import * as live from "./live";
 import * as membership from "./membership";
 import * as changes from "./message-changes";
 import * as messaging from "./messaging";
 import { wireAttachments } from "./messaging";
 import * as moderation from "./moderation";
+import { OnlineAnnouncer } from "./online-announcer";
 import { PresenceReporter } from "./presence-report";
 import { encode, PING, PONG, type SendMessage } from "./protocol";
 import * as sessions from "./sessions";
+import { ShardFanout } from "./shard-fanout";
 import { SocketHub } from "./sockets";
-import { RoomStore } from "./store";
+import { type RoomMeta, RoomStore } from "./store";
 import type { Actor, AdminRoomInput, CreateRoomInput, SettingsPatch } from "./types";
 import { readUpgrade } from "./upgrade";
 import { WebhookOutbox } from "./webhook-outbox";
@@ -39,6 +43,11 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly indexer: RoomIndexer;
   private readonly room: RoomCore;
   private readonly frames: FrameQueue;
+  /** A live room's online count, told coalesced (frames and webhook events). */
+  private readonly online = new OnlineAnnouncer(
+    (count) => this.run(() => ok(this.room.hub.broadcast(encode({ type: "online", count })))),
+    (count) => this.run((now) => ok(this.room.write(now, (tx) => tx.event("online", { count })))),
+  );
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -57,7 +66,18 @@ export class ChatRoom extends DurableObject<Env> {
     const signAttachment = (chatroomId: string, id: string, now: number) =>
       signedAttachmentUrl(env.TOKEN_SECRET, chatroomId, id, now, ttl);
     const sweeper = new AttachmentSweeper(env.ATTACHMENTS, this.store, () => this.settle());
-    const options = { webhooks, signAttachment, sweeper };
+    const liveFanout = (meta: Readonly<RoomMeta>, active: number[]) =>
+      new ShardFanout(
+        {
+          chatroomId: meta.chatroomId,
+          shards: meta.shards,
+          shard: (name) => env.SHARDS.getByName(name),
+          view: () => live.liveView(this.room),
+          onOnlineChanged: (count) => this.online.changed(count),
+        },
+        active,
+      );
+    const options = { webhooks, signAttachment, sweeper, liveFanout };
     this.room = new RoomCore(this.store, this.hub, this.indexer, this.limits, ctx.storage, options);
     // Pings are answered by the runtime without waking a hibernated object (SPEC §4).
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -88,9 +108,17 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   async setRestriction(actor: Actor, userId: string, status: 0 | 1 | 2, expiresAt: number, reason: string | null) {
-    return this.runAndIndex((now) =>
+    const result = await this.runAndIndex((now) =>
       moderation.setRestriction(this.room, actor, userId, status, expiresAt, reason, now),
     );
+    // A live room tells the user's shard before answering, so a banned viewer is closed at once and
+    // refused at connect (SPEC §8.5).
+    const viaShard = this.room.live;
+    if (result.ok && viaShard) {
+      const restriction = this.store.restrictions.get(userId);
+      await viaShard.userShard(userId).restrict(userId, restriction);
+    }
+    return result;
   }
 
   async restrictions() {
@@ -197,7 +225,50 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Closes the user's sockets opened with a token issued at or before `iatAtMost` (revocation, 4001). */
   async revokeSockets(userId: string, iatAtMost: number) {
+    const viaShard = this.room.live;
+    if (viaShard) return ok({ closed: await viaShard.closeRevoked(userId, iatAtMost) });
     return this.run(() => ok({ closed: this.hub.closeRevoked(userId, iatAtMost) }));
+  }
+
+  // ── RPC: the shards of a live room (SPEC §8.5) ──────────────────────
+
+  /** How this room is reached (its mode and shard count), for a Worker that has no index row for it yet. */
+  async modeOf() {
+    return this.run(() => {
+      const meta = this.room.meta;
+      return meta ? ok({ mode: meta.mode, shards: meta.shards }) : fail("not_found", "chatroom does not exist");
+    });
+  }
+
+  /** A shard starts: the room's view, active restrictions and recent messages; it is pushed to from now on. */
+  async shardHello(index: number) {
+    return this.run((now) => live.shardHello(this.room, index, now));
+  }
+
+  /** A shard's forwarded frames, handled in order in one transaction; the frames to answer each with. */
+  async shardFrames(items: ForwardedFrame[]) {
+    return this.run((now) => ok(this.store.transaction(() => live.shardFrames(this.room, items, now))));
+  }
+
+  /** A shard's audience report. */
+  async shardReport(index: number, report: ShardReport) {
+    return this.run((now) => live.shardReport(this.room, index, report, now));
+  }
+
+  /** Message frames after `afterSeq`, for a shard that missed some. */
+  async shardCatchUp(afterSeq: number) {
+    return this.run(() => ok(live.catchUp(this.room, afterSeq)));
+  }
+
+  /** Work counters of this object: what a live room's per-message cost is made of (SPEC §8.5). */
+  async workCounters() {
+    return this.run(() =>
+      ok({
+        ...(this.room.live?.counters() ?? { broadcasts: 0, pushes: 0 }),
+        sockets: this.hub.onlineCount(),
+        activeShards: this.room.live?.activeShards() ?? [],
+      }),
+    );
   }
 
   override async webSocketMessage(socket: WebSocket, data: string | ArrayBuffer): Promise<void> {

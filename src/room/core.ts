@@ -12,6 +12,7 @@ import { type Limits, PREVIEW_MAX } from "../limits";
 import { alarmAction, nextAlarm } from "./alarm";
 import { type AttachmentSweeper, UNSENT_TTL_MS } from "./attachment-sweeper";
 import { describeRoom, indexRow } from "./describe";
+import type { Fanout } from "./fanout";
 import type { RoomIndexer } from "./indexer";
 import { dueTransition, endAt, nextHost, nextScheduleDeadline } from "./lifecycle";
 import { type IndexChange, retryDelayMs } from "./outbox";
@@ -20,11 +21,18 @@ import { encode } from "./protocol";
 import { type Bucket, takeToken } from "./rate-limit";
 import { ReactionFeed } from "./reaction-feed";
 import { activeOrNull, isBanned, type Restriction } from "./restrictions";
+import type { ShardFanout } from "./shard-fanout";
 import { CLOSE_ROOM_ENDED, type SocketHub } from "./sockets";
 import type { RoomMeta, RoomStore } from "./store";
 import { Transaction } from "./transaction";
 import type { Actor, RoomInfo } from "./types";
 import type { WebhookOutbox } from "./webhook-outbox";
+
+/**
+ * Live viewers whose send state is remembered; beyond it the least recent one is forgotten (a fresh
+ * bucket for a viewer idle that long gives away at most one burst).
+ */
+const VIEWER_SENDERS_MAX = 50_000;
 
 /** The message of every not_found failure for a room that does not exist. */
 export const NOT_FOUND = "chatroom does not exist";
@@ -40,6 +48,8 @@ export interface RoomOptions {
   webhooks?: WebhookOutbox;
   /** Deletes doomed attachment objects from R2. */
   sweeper?: AttachmentSweeper;
+  /** Builds a live room's shard fan-out (given the shards that were active when the object started). */
+  liveFanout?: (meta: Readonly<RoomMeta>, active: number[]) => ShardFanout;
   /** Mints the signed URL of an attachment. */
   signAttachment?: (chatroomId: string, id: string, now: number) => string;
 }
@@ -53,6 +63,9 @@ export class RoomCore {
   #lastSeq = 0;
   #restrictionExpiry: number | null = null;
   #alarmAt: number | null = null;
+  #live: ShardFanout | null = null;
+  /** Send state (slow-mode clock, bucket) of a live room's viewers, who have no member row: bounded, in memory. */
+  #viewers = new Map<string, { lastSentAt: number | null; bucket: Bucket | null }>();
   /** The room's send budget (ROOM_SENDS_PER_SEC), in memory: an eviction only ever refills it. */
   #sendBudget: Bucket | null = null;
   /** Reaction frames, coalesced per message. */
@@ -61,13 +74,29 @@ export class RoomCore {
   constructor(
     /** The room's rows. Cached state (record, messages, restrictions, outbox) changes only through write(). */
     readonly rows: RoomStore,
-    readonly hub: SocketHub,
+    /** The sockets this object holds (a normal room's; a live room holds none, its shards do). */
+    readonly sockets: SocketHub,
     readonly indexer: RoomIndexer,
     readonly limits: Limits,
     private readonly storage: DurableObjectStorage,
     private readonly options: RoomOptions = {},
   ) {
-    this.reactions = new ReactionFeed(hub, (seqs) => rows.messages.reactionCounts(seqs));
+    this.reactions = new ReactionFeed({ broadcast: (frame, tag) => this.hub.broadcast(frame, tag) }, (seqs) =>
+      rows.messages.reactionCounts(seqs),
+    );
+  }
+
+  /** The room's connections as commands see them: its own sockets, or its shards in a live room. */
+  get hub(): Fanout {
+    return this.live ?? this.sockets;
+  }
+
+  /** The shard fan-out of a live room, or null. */
+  get live(): ShardFanout | null {
+    const meta = this.#meta;
+    if (meta?.mode !== "live" || !this.options.liveFanout) return null;
+    this.#live ??= this.options.liveFanout(meta, this.rows.liveShards.active());
+    return this.#live;
   }
 
   /** Fills the caches from storage (object start). A room that was never created has no tables to read. */
@@ -280,6 +309,33 @@ export class RoomCore {
     this.settle(now);
   }
 
+  /** A sender's slow-mode clock and send bucket: their member row, or a live viewer's entry in memory. */
+  senderState(userId: string): { lastSentAt: number | null; bucket: Bucket | null } {
+    const member = this.rows.members.get(userId);
+    if (member) return { lastSentAt: member.lastSentAt, bucket: member.bucket };
+    return this.#viewers.get(userId) ?? { lastSentAt: null, bucket: null };
+  }
+
+  /** Records a send (inside its write): on the member row, or for a live viewer in memory (LRU-bounded). */
+  recordSend(userId: string, now: number, bucket: Bucket, seq: number): void {
+    if (this.rows.members.get(userId)) {
+      this.rows.members.recordSend(userId, now, bucket, seq);
+      return;
+    }
+    this.#viewers.delete(userId);
+    this.#viewers.set(userId, { lastSentAt: now, bucket });
+    if (this.#viewers.size > VIEWER_SENDERS_MAX) {
+      const oldest = this.#viewers.keys().next().value;
+      if (oldest !== undefined) this.#viewers.delete(oldest);
+    }
+  }
+
+  /** Records a spent send token alone (an edit): on the member row, or a live viewer's entry. */
+  recordBucket(userId: string, bucket: Bucket): void {
+    if (this.rows.members.get(userId)) this.rows.members.saveBucket(userId, bucket);
+    else this.#viewers.set(userId, { lastSentAt: this.senderState(userId).lastSentAt, bucket });
+  }
+
   /**
    * Takes one send from the room's budget (SPEC §8.1, §8.6): beyond ROOM_SENDS_PER_SEC the room
    * sheds sends with ROOM_BUSY, so what it accepts it can store and fan out with bounded latency.
@@ -304,6 +360,12 @@ export class RoomCore {
   }
 
   private roleIn(meta: Readonly<RoomMeta>, userId: string): ActorRole {
+    if (meta.mode === "live") {
+      // A live room's audience needs no membership (SPEC §8.5): every signed-in user is a member there
+      // (a ban is checked on its own); host and managers are designations.
+      if (meta.hostId === userId) return "host";
+      return this.rows.members.isManager(userId) ? "manager" : "member";
+    }
     if (!this.rows.members.get(userId)) return "none";
     if (meta.hostId === userId) return "host";
     return this.rows.members.isManager(userId) ? "manager" : "member";
@@ -343,6 +405,8 @@ export class RoomCore {
       lastSeq: this.#lastSeq,
       role,
       restriction: userId ? this.restrictionOf(userId, now) : null,
+      // A live room's audience is presence: its count is the number online (SPEC §8.5).
+      count: this.live ? this.live.onlineCount() : this.rows.members.count(),
     });
   }
 

@@ -38,6 +38,8 @@ export function indexRow(rows: RoomStore, meta: Readonly<RoomMeta>): RoomIndexRo
     startedAt: meta.startedAt,
     createdAt: meta.createdAt,
     updatedAt: meta.updatedAt,
+    mode: meta.mode,
+    shards: meta.shards,
   };
 }
 
@@ -45,7 +47,7 @@ export function indexRow(rows: RoomStore, meta: Readonly<RoomMeta>): RoomIndexRo
 export function describeRoom(
   rows: RoomStore,
   meta: Readonly<RoomMeta>,
-  viewer: { lastSeq: number; role: ActorRole; restriction: Restriction | null },
+  viewer: { lastSeq: number; role: ActorRole; restriction: Restriction | null; count: number },
 ): RoomInfo {
   return {
     chatroomId: meta.chatroomId,
@@ -58,7 +60,7 @@ export function describeRoom(
     isOpen: meta.isOpen,
     state: meta.state,
     hostId: meta.hostId,
-    count: rows.members.count(),
+    count: viewer.count,
     muteAll: meta.muteAll,
     slowModeSeconds: meta.slowModeSeconds,
     startAt: meta.startAt,
@@ -70,5 +72,7 @@ export function describeRoom(
     updatedAt: meta.updatedAt,
     role: viewer.role === "none" ? null : viewer.role,
     restriction: wireRestriction(viewer.restriction),
+    mode: meta.mode,
+    shards: meta.shards,
   };
 }

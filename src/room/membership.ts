@@ -19,7 +19,11 @@ export function adminUpsert(
   now: number,
 ): Result<{ chatroomId: string }> {
   const meta = room.meta;
+  if (meta && input.mode !== undefined && input.mode !== meta.mode) {
+    return fail("invalid_param", `mode: fixed at creation (this room is ${meta.mode})`, { field: "mode" });
+  }
   if (!meta) {
+    const mode = input.mode ?? "normal";
     room.write(now, (tx) => {
       tx.createMeta(
         newMeta(
@@ -32,6 +36,8 @@ export function adminUpsert(
             isOpen: true,
             state: input.state ?? 0,
             hostId: null,
+            mode,
+            shards: mode === "live" ? (input.shards ?? room.limits.liveShards) : 0,
           },
           now,
         ),
@@ -79,6 +85,8 @@ export function create(room: RoomCore, input: CreateRoomInput, now: number): Res
           hostId: input.hostId,
           startAt: input.startAt,
           durationMinutes: input.durationMinutes,
+          mode: input.mode ?? "normal",
+          shards: input.mode === "live" ? (input.shards ?? room.limits.liveShards) : 0,
         },
         now,
       ),
@@ -174,7 +182,10 @@ export function join(
 }
 
 export function leave(room: RoomCore, userId: string, now: number): Result<{ ended: boolean }> {
-  if (!room.meta) return fail("not_found", NOT_FOUND);
+  const meta = room.meta;
+  if (!meta) return fail("not_found", NOT_FOUND);
+  // A live room's viewer has no membership to leave (SPEC §8.5): closing the socket is leaving.
+  if (meta.mode === "live" && !room.rows.members.get(userId)) return ok({ ended: false });
   if (room.roleOf(userId) === "none") return fail("not_in_room", "you are not a member of this room");
   const heir = room.write(now, (tx) => {
     tx.event("leave", { userId });
@@ -183,7 +194,8 @@ export function leave(room: RoomCore, userId: string, now: number): Result<{ end
   room.hub.broadcast(encode({ type: "member", event: "left", userId }));
   room.announceHost(heir);
   room.hub.closeUser(userId, 1000, "left the room");
-  if (room.rows.members.count() === 0) {
+  // A live room lives on its audience, not its member list.
+  if (room.rows.members.count() === 0 && meta.mode !== "live") {
     room.end("empty", now);
     return ok({ ended: true });
   }
@@ -198,6 +210,7 @@ export function invite(
 ): Result<{ added: string[]; skipped: { userId: string; reason: string }[] }> {
   const gate = room.gate(actor, now);
   if ("ok" in gate) return gate;
+  if (gate.meta.mode === "live") return fail("conflict", "a live room's audience connects without an invitation");
   if (!may("invite", gate.role, { isOpen: gate.meta.isOpen })) {
     return fail("forbidden", "only the host and managers may invite into an open room");
   }
@@ -266,6 +279,8 @@ function newMeta(
     outboxRetryAt: null,
     updateSeq: 0,
     eventSeq: 0,
+    mode: "normal",
+    shards: 0,
     ...fields,
   };
 }

@@ -58,7 +58,7 @@ export function recall(
   });
   room.reactions.drop(seq);
   room.indexer.markActivity(now);
-  room.hub.broadcast(encode({ type: "message_update", seq, updateSeq, deleted: true }));
+  room.hub.broadcast(encode({ type: "message_update", seq, updateSeq, deleted: true }), { updateSeq });
   return ok({ seq, updateSeq });
 }
 
@@ -71,7 +71,6 @@ export function edit(room: RoomCore, userId: string, seq: number, content: strin
   const message = found.value;
   if (message.senderId !== userId) return fail("forbidden", "only the sender may edit a message");
   if (message.deleted) return fail("conflict", "seq: the message was recalled");
-  const member = room.rows.members.get(userId);
   const decision = checkSend(
     {
       state: gate.meta.state,
@@ -81,7 +80,7 @@ export function edit(room: RoomCore, userId: string, seq: number, content: strin
       // Slow mode paces new messages, not corrections.
       slowModeSeconds: 0,
       lastSentAt: null,
-      bucket: member?.bucket ?? null,
+      bucket: room.senderState(userId).bucket,
       ratePerSec: room.limits.sendRatePerSec,
       burst: room.limits.sendBurst,
       bypassModeration: false,
@@ -93,13 +92,13 @@ export function edit(room: RoomCore, userId: string, seq: number, content: strin
   const updateSeq = room.write(now, (tx) => {
     const version = tx.nextUpdateSeq();
     room.rows.messages.edit(seq, content, now, version);
-    room.rows.members.saveBucket(userId, decision.bucket);
+    room.recordBucket(userId, decision.bucket);
     tx.previewChanged(seq);
     tx.event("edit", { seq, senderId: userId, content, editedAt: now });
     return version;
   });
   room.indexer.markActivity(now);
-  room.hub.broadcast(encode({ type: "message_update", seq, updateSeq, content, editedAt: now }));
+  room.hub.broadcast(encode({ type: "message_update", seq, updateSeq, content, editedAt: now }), { updateSeq });
   return ok(editedWire(room, { ...message, content, editedAt: now, version: updateSeq }, userId));
 }
 

@@ -88,7 +88,7 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
   if (!admin && message.contentType !== undefined && isReservedContentType(message.contentType)) {
     return fail("invalid_param", "contentType: reserved for messages sent by the server", { field: "contentType" });
   }
-  const member = room.rows.members.get(senderId);
+  const sender = room.senderState(senderId);
   const role = room.roleOf(senderId);
   const restriction = room.rows.restrictions.get(senderId);
   // Who may speak at all comes first: a banned or removed user retrying an old id learns so.
@@ -103,8 +103,8 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
       restriction,
       muteAll: meta.muteAll,
       slowModeSeconds: meta.slowModeSeconds,
-      lastSentAt: member?.lastSentAt ?? null,
-      bucket: member?.bucket ?? null,
+      lastSentAt: sender.lastSentAt,
+      bucket: sender.bucket,
       ratePerSec: room.limits.sendRatePerSec,
       burst: room.limits.sendBurst,
       bypassModeration: admin,
@@ -143,7 +143,7 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
       attachments: [...files.value.keys()],
     };
     tx.appendMessage(row);
-    room.rows.members.recordSend(senderId, now, decision.bucket, row.seq);
+    room.recordSend(senderId, now, decision.bucket, row.seq);
     if (row.attachments.length > 0) room.rows.attachments.bind(row.attachments, row.seq);
     tx.event("message", { ...wireMessage(row), admin });
     if (row.mentions.length > 0) room.rows.members.recordMentions(row.mentions, row.seq);
@@ -151,7 +151,9 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
   });
   room.indexer.markActivity(now);
   const attachments = wireAttachments(room, row.attachments, files.value, now);
-  room.hub.broadcast(encode({ type: "message", ...wireMessage(row, undefined, undefined, attachments) }));
+  room.hub.broadcast(encode({ type: "message", ...wireMessage(row, undefined, undefined, attachments) }), {
+    seq: row.seq,
+  });
   return ok({ seq: row.seq, ts: row.ts, duplicate: false });
 }
 

@@ -19,6 +19,9 @@ export interface RoomIndexRow {
   startedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Fixed at creation; absent in changes recorded before live rooms existed. */
+  mode?: "normal" | "live";
+  shards?: number;
 }
 
 /** One change to the directory. Applying the same change twice has the effect of applying it once. */

@@ -78,6 +78,9 @@ export const WireRoomState = z
   .union([z.literal(0), z.literal(1), z.literal(2)])
   .openapi("RoomState", { description: "0 ongoing, 1 scheduled (not started), 2 ended" });
 
+/** A room's mode: "live" rooms hold an audience through shard objects (SPEC §8.5); fixed at creation. */
+export const WireMode = z.enum(["normal", "live"]).openapi("RoomMode");
+
 /** True when A and B are the same type. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // The wire enums must stay the room's own types: a change on either side fails the typecheck.
@@ -208,6 +211,9 @@ export const RoomInfo = z
     updatedAt: EpochMs,
     role: WireRole.nullable(),
     restriction: WireRestriction.nullable(),
+    mode: WireMode,
+    /** Shard objects of a live room (0 for a normal room). */
+    shards: z.number().int(),
   })
   .openapi("RoomInfo");
 export type RoomInfo = z.infer<typeof RoomInfo>;
@@ -260,7 +266,10 @@ export const ServerFrame = z
       onlineCount: z.number().int(),
       /** The room's update counter: resume with `updatesSince` to learn recalls, edits and reactions missed. */
       lastUpdateSeq: Seq,
+      mode: WireMode,
     }),
+    // A live room's audience size (SPEC §8.5): its viewers are presence, counted, not announced one by one.
+    frame("online", { count: z.number().int() }),
     frame("message", WireMessage.shape),
     // A recall (`deleted`), an edit (`content`, `editedAt`) or, when a resume replays what changed, the
     // message's current reactions; `updateSeq` is the room's update counter after the change.

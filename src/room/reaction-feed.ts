@@ -5,8 +5,9 @@
  * REACTION_WINDOW_MS are gathered per message and sent as one `reaction` frame each, with the counts
  * read from storage at that moment (so the frame is always the truth, whatever was merged).
  */
+
+import type { Fanout } from "./fanout";
 import { encode, wireReactions } from "./protocol";
-import type { SocketHub } from "./sockets";
 import type { ReactionCount } from "./store";
 
 /** Longest a reaction change waits to be merged with others on the same message. */
@@ -28,7 +29,7 @@ export class ReactionFeed {
   private lastFlushAt = 0;
 
   constructor(
-    private readonly hub: Pick<SocketHub, "broadcast">,
+    private readonly hub: Pick<Fanout, "broadcast">,
     private readonly counts: (seqs: readonly number[]) => Map<number, ReactionCount[]>,
   ) {}
 
@@ -67,6 +68,7 @@ export class ReactionFeed {
           reactions: wireReactions(counts.get(seq) ?? []),
           changes: changes.slice(-CHANGES_PER_FRAME_MAX),
         }),
+        { updateSeq },
       );
     }
   }

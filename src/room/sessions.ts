@@ -27,12 +27,12 @@ export function admissionRefusal(room: RoomCore, session: UpgradeSession, now: n
   const refusal = room.connectRefusal(session.userId, now);
   if (refusal) return refusal;
   const { maxSocketsPerUser, connectsPer10s } = room.limits;
-  if (room.hub.openSockets(session.userId).length >= maxSocketsPerUser) {
+  if (room.sockets.openSockets(session.userId).length >= maxSocketsPerUser) {
     return fail("rate_limited", `too many open sockets: at most ${maxSocketsPerUser} per user in a room`, {
       retryAfterSec: SOCKETS_FULL_RETRY_SEC,
     });
   }
-  const connect = room.hub.admitConnect(session.userId, now, connectsPer10s);
+  const connect = room.sockets.admitConnect(session.userId, now, connectsPer10s);
   if (!connect.ok) {
     return fail("rate_limited", `too many connects: at most ${connectsPer10s} per 10 s`, {
       retryAfterSec: connect.retryAfterSec,
@@ -45,7 +45,7 @@ export function admissionRefusal(room: RoomCore, session: UpgradeSession, now: n
 export function connect(room: RoomCore, socket: WebSocket, session: UpgradeSession, now: number): void {
   const meta = room.meta as RoomMeta;
   const { userId, since } = session;
-  const first = room.hub.accept(socket, {
+  const first = room.sockets.accept(socket, {
     userId,
     connectedAt: now,
     iat: session.iat,
@@ -53,8 +53,8 @@ export function connect(room: RoomCore, socket: WebSocket, session: UpgradeSessi
     clientId: session.clientId,
     platform: session.platform,
   });
-  const online = room.hub.online();
-  room.hub.send(
+  const online = room.sockets.online();
+  room.sockets.send(
     socket,
     encode({
       type: "welcome",
@@ -68,10 +68,12 @@ export function connect(room: RoomCore, socket: WebSocket, session: UpgradeSessi
       online: [...online.keys()].slice(0, ONLINE_LIST_MAX),
       onlineCount: online.size,
       lastUpdateSeq: room.lastUpdateSeq,
+      mode: meta.mode,
     }),
   );
   if (since !== null) replay(room, socket, userId, since, session.updatesSince);
-  if (first) room.hub.broadcast(encode({ type: "presence", userId, online: true, count: online.size }), socket);
+  if (first)
+    room.sockets.broadcastExcept(encode({ type: "presence", userId, online: true, count: online.size }), socket);
 }
 
 /**
@@ -87,7 +89,10 @@ function replay(room: RoomCore, socket: WebSocket, userId: string, since: number
       ? room.rows.messages.changedSince(Math.min(since, room.lastSeq), updatesSince, limit + 1)
       : [];
   if (room.lastSeq - since > limit || changed.length > limit) {
-    room.hub.send(socket, encode({ type: "resync", since, lastSeq: room.lastSeq, lastUpdateSeq: room.lastUpdateSeq }));
+    room.sockets.send(
+      socket,
+      encode({ type: "resync", since, lastSeq: room.lastSeq, lastUpdateSeq: room.lastUpdateSeq }),
+    );
     return;
   }
   const frames = [
@@ -104,21 +109,21 @@ function replay(room: RoomCore, socket: WebSocket, userId: string, since: number
     ),
   ];
   frames.forEach((frame, index) => {
-    room.hub.send(socket, frame);
+    room.sockets.send(socket, frame);
     // Keep each replay batch well under the runtime's message size limit.
-    if ((index + 1) % REPLAY_BATCH === 0) room.hub.flush();
+    if ((index + 1) % REPLAY_BATCH === 0) room.sockets.flush();
   });
 }
 
 /** Forgets a closed socket; the user's last socket going tells the room they went offline. */
 export function disconnect(room: RoomCore, socket: WebSocket): void {
-  const released = room.hub.release(socket);
+  const released = room.sockets.release(socket);
   if (released?.wentOffline) announceOffline(room, released.userId);
 }
 
 /** Tells the room a user went offline. */
 export function announceOffline(room: RoomCore, userId: string): void {
-  room.hub.broadcast(encode({ type: "presence", userId, online: false, count: room.hub.online().size }));
+  room.sockets.broadcast(encode({ type: "presence", userId, online: false, count: room.sockets.online().size }));
 }
 
 /**
@@ -139,15 +144,15 @@ export function onMessage(
     overBudget(room, socket, verdict, { kind: "rate_limited", message: "too many frames: slow down" }, clientMsgId);
   } else if (identity.exp > 0 && identity.exp * 1000 <= now) {
     // The alarm closes sockets at their token's expiry; a frame that arrives first must not slip through.
-    room.hub.closeExpired(now);
+    room.sockets.closeExpired(now);
   } else if (!frame.ok) {
-    room.hub.saveBudget(socket, verdict.budget, false);
+    room.sockets.saveBudget(socket, verdict.budget, false);
     sendError(room, socket, frame);
   } else if (room.roleOf(identity.userId) === "none") {
     // A removed member's frames arrive only in the instant before its close lands.
-    room.hub.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
+    room.sockets.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
   } else {
-    room.hub.saveBudget(socket, verdict.budget, false);
+    room.sockets.saveBudget(socket, verdict.budget, false);
     onFrame(room, socket, identity.userId, frame.value, now);
   }
 }
@@ -158,7 +163,8 @@ function onFrame(room: RoomCore, socket: WebSocket, userId: string, frame: Clien
   switch (frame.type) {
     case "send": {
       const result = send(room, userId, frame, false, now);
-      if (result.ok) room.hub.send(socket, encode({ type: "ack", clientMsgId: frame.clientMsgId, ...result.value }));
+      if (result.ok)
+        room.sockets.send(socket, encode({ type: "ack", clientMsgId: frame.clientMsgId, ...result.value }));
       else refuseFrame(room, socket, result, now, frame.clientMsgId);
       return;
     }
@@ -167,13 +173,13 @@ function onFrame(room: RoomCore, socket: WebSocket, userId: string, frame: Clien
       return;
     case "typing":
       // At most one typing frame per user per TYPING_INTERVAL_MS reaches the others; the rest are dropped.
-      if (!room.restrictionOf(userId, now) && room.hub.typingDue(userId, now, room.limits.typingIntervalMs)) {
-        room.hub.broadcast(encode({ type: "typing", userId }), socket);
+      if (!room.restrictionOf(userId, now) && room.sockets.typingDue(userId, now, room.limits.typingIntervalMs)) {
+        room.sockets.broadcastExcept(encode({ type: "typing", userId }), socket);
       }
       return;
     case "history": {
       const result = history(room, actor, { before: frame.before, limit: frame.limit ?? HISTORY_DEFAULT }, now);
-      if (result.ok) room.hub.send(socket, encode({ type: "history", ...result.value }));
+      if (result.ok) room.sockets.send(socket, encode({ type: "history", ...result.value }));
       else refuseFrame(room, socket, result, now);
       return;
     }
@@ -202,7 +208,7 @@ function refuseFrame(room: RoomCore, socket: WebSocket, failure: Failure, now: n
     return;
   }
   // The send bucket and slow mode refuse for rate reasons: one notice a second, as for frames.
-  const budget = room.hub.identity(socket)?.budget ?? freshBudget();
+  const budget = room.sockets.identity(socket)?.budget ?? freshBudget();
   const verdict = refuse(budget, now, (failure.retryAfterSec ?? 1) * 1000, room.limits);
   overBudget(room, socket, verdict, failure, clientMsgId);
 }
@@ -218,17 +224,17 @@ function overBudget(
   reason: Pick<Failure, "kind" | "message">,
   clientMsgId?: string,
 ): void {
-  room.hub.saveBudget(socket, verdict.budget, verdict.notify);
+  room.sockets.saveBudget(socket, verdict.budget, verdict.notify);
   if (verdict.notify) {
     const notice = fail(reason.kind, reason.message, { retryAfterSec: verdict.retryAfterSec });
     sendError(room, socket, notice, clientMsgId);
   }
-  if (verdict.close) room.hub.closeSocket(socket, CLOSE_ABUSE, "over the frame budget for too long");
+  if (verdict.close) room.sockets.closeSocket(socket, CLOSE_ABUSE, "over the frame budget for too long");
 }
 
 /** Answers a refused frame with an `error` frame; the connection stays open. */
 export function sendError(room: RoomCore, socket: WebSocket, failure: Failure, clientMsgId?: string): void {
-  room.hub.send(
+  room.sockets.send(
     socket,
     encode({
       type: "error",

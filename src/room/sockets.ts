@@ -6,6 +6,7 @@
  * a `batch` frame (see {@link SocketHub.flush}).
  */
 import { countWrites, emptyMeter, flushDelay } from "./coalesce";
+import type { Fanout } from "./fanout";
 import type { PresenceReporter } from "./presence-report";
 import { encodeBatch } from "./protocol";
 import { admitConnect, type FrameBudget, typingDue } from "./socket-budget";
@@ -75,8 +76,8 @@ function isIdentity(value: unknown): value is SocketIdentity {
   return typeof value === "object" && value !== null && typeof (value as SocketIdentity).userId === "string";
 }
 
-/** The connection registry of one room object. */
-export class SocketHub {
+/** The connection registry of one room (or shard) object. */
+export class SocketHub implements Fanout {
   /** Identity per open socket, and open sockets per user; null until rebuilt after wake-up. */
   private sessions: Map<WebSocket, SocketIdentity> | null = null;
   private onlineCounts = new Map<string, number>();
@@ -220,8 +221,18 @@ export class SocketHub {
   }
 
   /** Queues a frame for every socket. */
-  broadcast(frame: string, except?: WebSocket): void {
-    this.push({ frame, target: except ? { except } : "all" });
+  broadcast(frame: string): void {
+    this.push({ frame, target: "all" });
+  }
+
+  /** Queues a frame for every socket but one (presence and typing of the socket's own user). */
+  broadcastExcept(frame: string, except: WebSocket): void {
+    this.push({ frame, target: { except } });
+  }
+
+  /** Distinct users online. */
+  onlineCount(): number {
+    return this.online().size;
   }
 
   /** Queues a frame for one socket, after whatever is already queued for it. */

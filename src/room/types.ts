@@ -18,6 +18,9 @@ export interface CreateRoomInput {
   startAt: number | null;
   durationMinutes: number | null;
   members: { userId: string; imageUrl: string | null; openProfileId: number | null }[];
+  /** "live" with its shard count, fixed at creation (SPEC §8.5). */
+  mode?: "normal" | "live";
+  shards?: number;
 }
 
 /** Settings a host or manager may change (SPEC §3 PUT settings). */
@@ -37,6 +40,8 @@ export interface AdminRoomInput {
   portrait?: string;
   extra?: string;
   state?: RoomState;
+  mode?: "normal" | "live";
+  shards?: number;
 }
 
 /** Room info as the APIs return it, and a send's outcome: z.infer of their wire schemas. */

@@ -59,7 +59,7 @@ describe("socket tokens", () => {
     await runInDurableObject(env.ROOMS.getByName(id), (instance, state) => {
       const { room: core } = instance as unknown as { room: RoomCore };
       const [server] = state.getWebSockets(host);
-      const identity = server ? core.hub.identity(server) : null;
+      const identity = server ? core.sockets.identity(server) : null;
       if (!server || !identity) throw new Error("no socket");
       const frame = { ok: true as const, value: { type: "send" as const, clientMsgId: "late", content: "x" } };
       onMessage(core, server, identity, frame, Date.now() + 61_000);

@@ -4,6 +4,7 @@
  * folder contains room SQL (STYLE rule 6).
  */
 import { AttachmentStore } from "./attachment-store";
+import { LiveStore } from "./live-store";
 import { MemberStore } from "./member-store";
 import { MessageStore } from "./message-store";
 import { MetaStore } from "./meta-store";
@@ -16,7 +17,7 @@ import { WebhookStore } from "./webhook-store";
 export { type AttachmentRow, attachmentKey } from "./attachment-store";
 export type { MemberRow, NewMember } from "./member-store";
 export type { MessageRow, ReactionCount, ReplyPreview } from "./message-store";
-export type { RoomMeta } from "./meta-store";
+export type { RoomMeta, RoomMode } from "./meta-store";
 export { SqlError } from "./sql";
 
 /** Typed access to one room's SQLite database. */
@@ -29,6 +30,7 @@ export class RoomStore {
   readonly outbox: OutboxStore;
   readonly webhooks: WebhookStore;
   readonly attachments: AttachmentStore;
+  readonly liveShards: LiveStore;
 
   constructor(storage: DurableObjectStorage) {
     this.sql = new Sql(storage);
@@ -39,6 +41,7 @@ export class RoomStore {
     this.outbox = new OutboxStore(this.sql);
     this.webhooks = new WebhookStore(this.sql);
     this.attachments = new AttachmentStore(this.sql);
+    this.liveShards = new LiveStore(this.sql);
   }
 
   /** True when this object holds a room (its schema exists); reading this creates nothing. */

@@ -33,7 +33,14 @@ export interface RoomMeta {
   updateSeq: number;
   /** The webhook event counter: each event takes the next value (SPEC §8.4). */
   eventSeq: number;
+  /** "live": sockets live in shard objects and the audience is presence (SPEC §8.5); fixed at creation. */
+  mode: RoomMode;
+  /** Shard objects of a live room (0 for a normal room); fixed at creation. */
+  shards: number;
 }
+
+/** A room's mode. */
+export type RoomMode = "normal" | "live";
 
 function toMeta(row: Row): RoomMeta {
   return {
@@ -59,6 +66,8 @@ function toMeta(row: Row): RoomMeta {
     outboxRetryAt: numberOrNull(row.outbox_retry_at),
     updateSeq: Number(row.update_seq ?? 0),
     eventSeq: Number(row.event_seq ?? 0),
+    mode: row.mode === "live" ? "live" : "normal",
+    shards: Number(row.shards ?? 0),
   };
 }
 
@@ -75,8 +84,8 @@ export class MetaStore {
     this.sql.run(
       `INSERT INTO meta (id, chatroom_id, title, desc, portrait, extra, thumbnail, is_open, state, host_id,
          mute_all, slow_mode_seconds, start_at, duration_minutes, started_at, ending_notified,
-         created_at, updated_at, indexed_seq, outbox_failures, outbox_retry_at, update_seq, event_seq)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         created_at, updated_at, indexed_seq, outbox_failures, outbox_retry_at, update_seq, event_seq, mode, shards)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET chatroom_id = excluded.chatroom_id, title = excluded.title,
          desc = excluded.desc, portrait = excluded.portrait, extra = excluded.extra,
          thumbnail = excluded.thumbnail, is_open = excluded.is_open, state = excluded.state,
@@ -86,7 +95,8 @@ export class MetaStore {
          ending_notified = excluded.ending_notified, created_at = excluded.created_at,
          updated_at = excluded.updated_at, indexed_seq = excluded.indexed_seq,
          outbox_failures = excluded.outbox_failures, outbox_retry_at = excluded.outbox_retry_at,
-         update_seq = excluded.update_seq, event_seq = excluded.event_seq`,
+         update_seq = excluded.update_seq, event_seq = excluded.event_seq, mode = excluded.mode,
+         shards = excluded.shards`,
       meta.chatroomId,
       meta.title,
       meta.desc,
@@ -109,6 +119,8 @@ export class MetaStore {
       meta.outboxRetryAt,
       meta.updateSeq,
       meta.eventSeq,
+      meta.mode,
+      meta.shards,
     );
   }
 

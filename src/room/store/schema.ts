@@ -81,6 +81,11 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX attachments_unsent ON attachments (created_at) WHERE seq IS NULL;
    CREATE TABLE attachment_deletions (key TEXT PRIMARY KEY);
    ALTER TABLE messages ADD COLUMN attachments TEXT;`,
+  // 5: live rooms (SPEC §8.5): the mode and shard count, fixed at creation, and the shards that hold
+  //    sockets (told every sequenced batch), so a restart of the room knows whom to push to.
+  `ALTER TABLE meta ADD COLUMN mode TEXT NOT NULL DEFAULT 'normal';
+   ALTER TABLE meta ADD COLUMN shards INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE live_shards (idx INTEGER PRIMARY KEY, since INTEGER NOT NULL);`,
 ];
 
 /** The version a fully migrated room has. */

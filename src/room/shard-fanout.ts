@@ -1,0 +1,156 @@
+/**
+ * @module shard-fanout
+ * A live room's connections are its shards (SPEC §8.5): a broadcast becomes one ordered push per
+ * active shard (PushQueue), never work per viewer; closing a user's sockets is one call to that user's
+ * shard; the online count is the sum of the shards' reports. The room keeps, per shard, only a queue
+ * and the last report — O(shards), whatever the audience.
+ */
+import type { StreamEntry } from "../live/ring";
+import { shardName, shardOf } from "../live/shard-of";
+import type { ShardReport, ShardView } from "../live/shard-protocol";
+import type { Fanout, StreamTag } from "./fanout";
+import { PushQueue } from "./push-queue";
+import type { Restriction } from "./restrictions";
+
+/** The shard objects' methods the room calls. */
+export interface ShardStub {
+  deliver(push: { epoch: string; n: number; entries: StreamEntry[]; view: ShardView }): Promise<void>;
+  closeUser(userId: string, code: number, reason: string): Promise<void>;
+  closeAll(code: number, reason: string): Promise<void>;
+  closeRevoked(userId: string, iatAtMost: number): Promise<number>;
+  restrict(userId: string, restriction: Restriction | null): Promise<void>;
+}
+
+/** How the room reaches its shards and its own state. */
+export interface ShardFanoutDeps {
+  chatroomId: string;
+  shards: number;
+  shard(name: string): ShardStub;
+  view(): ShardView;
+  /** Called when the total online count changed (the room tells everyone, coalesced). */
+  onOnlineChanged(count: number): void;
+}
+
+/** Work counters of the room object (per-object costs, SPEC §8.5 "Targets"). */
+export interface FanoutCounters {
+  broadcasts: number;
+  pushes: number;
+}
+
+/** A live room's fan-out through its shards. */
+export class ShardFanout implements Fanout {
+  /** A new epoch per room object start: shards reset their push numbering when it changes. */
+  private readonly epoch = crypto.randomUUID();
+  private readonly queues = new Map<number, PushQueue>();
+  private readonly reports = new Map<number, ShardReport>();
+  private pending: StreamEntry[] = [];
+  private scheduled = false;
+  private broadcasts = 0;
+
+  constructor(
+    private readonly deps: ShardFanoutDeps,
+    active: Iterable<number>,
+  ) {
+    for (const index of active) this.activate(index);
+  }
+
+  /** Starts pushing to a shard (it said hello). */
+  activate(index: number): void {
+    if (this.queues.has(index) || index < 0 || index >= this.deps.shards) return;
+    const stub = this.deps.shard(shardName(this.deps.chatroomId, index));
+    this.queues.set(
+      index,
+      new PushQueue((n, entries) => stub.deliver({ epoch: this.epoch, n, entries, view: this.deps.view() })),
+    );
+  }
+
+  /** Stops pushing to a shard that has no sockets left. */
+  deactivate(index: number): void {
+    this.queues.delete(index);
+    this.report(index, { online: 0, staff: [] });
+  }
+
+  /** The shards being pushed to. */
+  activeShards(): number[] {
+    return [...this.queues.keys()];
+  }
+
+  /** Records a shard's report; tells the room when the total changed. */
+  report(index: number, report: ShardReport): void {
+    const before = this.onlineCount();
+    if (report.online === 0) this.reports.delete(index);
+    else this.reports.set(index, report);
+    const after = this.onlineCount();
+    if (after !== before) this.deps.onOnlineChanged(after);
+  }
+
+  broadcast(frame: string, tag?: StreamTag): void {
+    this.broadcasts++;
+    this.pending.push({ frame, ...tag });
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Everything broadcast in this turn goes out as one push per shard.
+    queueMicrotask(() => this.flush());
+  }
+
+  /** Hands the turn's frames to every active shard's queue. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const entries = this.pending;
+    this.pending = [];
+    for (const queue of this.queues.values()) queue.add(entries);
+  }
+
+  closeUser(userId: string, code: number, reason: string): void {
+    this.flush();
+    void this.userShard(userId)
+      .closeUser(userId, code, reason)
+      .catch((error: unknown) => console.error(JSON.stringify({ at: "ChatRoom.closeUser", error: String(error) })));
+  }
+
+  closeAll(code: number, reason: string): void {
+    this.flush();
+    for (let index = 0; index < this.deps.shards; index++) {
+      void this.deps
+        .shard(shardName(this.deps.chatroomId, index))
+        .closeAll(code, reason)
+        .catch((error: unknown) => console.error(JSON.stringify({ at: "ChatRoom.closeAll", error: String(error) })));
+    }
+  }
+
+  /** Closes a user's sockets opened with a token issued at or before `iatAtMost` (revocation). */
+  closeRevoked(userId: string, iatAtMost: number): Promise<number> {
+    return this.userShard(userId).closeRevoked(userId, iatAtMost);
+  }
+
+  isOnline(userId: string): boolean {
+    for (const report of this.reports.values()) if (report.staff.includes(userId)) return true;
+    return false;
+  }
+
+  onlineCount(): number {
+    let total = 0;
+    for (const report of this.reports.values()) total += report.online;
+    return total;
+  }
+
+  /** Shards hold the sockets and close them at their token's expiry themselves. */
+  nextTokenExpiry(): null {
+    return null;
+  }
+
+  closeExpired(): void {}
+
+  /** The room object's work so far. */
+  counters(): FanoutCounters {
+    let pushes = 0;
+    for (const queue of this.queues.values()) pushes += queue.pushes;
+    return { broadcasts: this.broadcasts, pushes };
+  }
+
+  /** The shard that holds a user's sockets. */
+  userShard(userId: string): ShardStub {
+    return this.deps.shard(shardName(this.deps.chatroomId, shardOf(userId, this.deps.shards)));
+  }
+}
