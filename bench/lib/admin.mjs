@@ -1,5 +1,6 @@
 // Signed Wildfire admin calls (SPEC §2): headers nonce, timestamp (ms), sign = sha1hex(nonce|secret|timestamp).
 import { createHash, randomUUID } from "node:crypto";
+import { requestJson } from "../../e2e/client.mjs";
 
 /** The Wildfire signature of one call. */
 export function sign(nonce, secret, timestamp) {
@@ -9,17 +10,27 @@ export function sign(nonce, secret, timestamp) {
 const runId = randomUUID().slice(0, 8);
 let counter = 0;
 
-/** A caller of the admin API of one server: admin(path, body) resolves to the parsed envelope. */
-export function adminClient(baseUrl, secret) {
-  return async function admin(path, body) {
-    const nonce = `b${runId}${++counter}`;
+/** A fresh nonce per call (never repeats within a run). */
+export const uniqueNonce = () => `b${runId}${++counter}`;
+
+/** A nonce as the official Wildfire SDK draws it: an integer in 3..100,002. */
+export const wildfireNonce = () => String(Math.floor(Math.random() * 100_000) + 3);
+
+/**
+ * A caller of the admin API of one server: admin(path, body, { nonce }) resolves to the parsed envelope
+ * (with `httpStatus`), or to { code: null, httpStatus } when the body is not an envelope.
+ */
+export function adminClient(baseUrl, secret, { nonce: makeNonce = uniqueNonce } = {}) {
+  return async function admin(path, body, { nonce = makeNonce() } = {}) {
     const timestamp = String(Date.now());
-    const res = await fetch(`${baseUrl}/admin${path}`, {
+    const res = await requestJson(`${baseUrl}/admin${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", nonce, timestamp, sign: sign(nonce, secret, timestamp) },
-      body: JSON.stringify(body),
+      headers: { nonce, timestamp, sign: sign(nonce, secret, timestamp) },
+      body,
     });
-    return res.json();
+    return res.body && typeof res.body === "object"
+      ? { ...res.body, httpStatus: res.status }
+      : { code: null, httpStatus: res.status };
   };
 }
 
