@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { reniceAll } from "./lib/cpu.mjs";
 import { LoadGenerator } from "./lib/loadgen.mjs";
 import { renderMarkdown, writeCharts } from "./lib/report.mjs";
-import { startDemo, startEdgeroom } from "./lib/server.mjs";
+import { killAll, startDemo, startEdgeroom } from "./lib/server.mjs";
 import { findScenario, SCENARIOS } from "./scenarios.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -26,6 +26,7 @@ const OPTIONS = {
   reps: { type: "string" },
   threads: { type: "string", default: "2" },
   profile: { type: "boolean", default: false },
+  "max-minutes": { type: "string", default: "90" },
   save: { type: "boolean", default: false },
   out: { type: "string" },
   list: { type: "boolean", default: false },
@@ -42,6 +43,7 @@ function usage() {
     "  --threads N  worker threads of the load generator (default 2)",
     "  --profile    one extra pass per scenario with the runtime's CPU profile (inspector) and perf;",
     "               top frames in the report, .cpuprofile files in bench/results/profiles/",
+    "  --max-minutes N  stop the run (servers included) after N minutes (default 90)",
     "  --save       write bench/results/<date>.json, bench/RESULTS.md and the charts even for a partial or quick run",
     "  --out NAME   write bench/results/NAME.json only",
     "  env: BENCH_SOURCE_DIR=<dir> serves edgeroom's sources from another tree (e.g. `git archive` of a commit);",
@@ -103,6 +105,18 @@ async function main() {
 
   const log = (line) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
   const startedAt = new Date();
+  // The run is bounded: on a signal or past its deadline, the servers are killed and the run exits.
+  const abort = (why) => {
+    console.error(`[bench] ${why}: stopping the servers`);
+    killAll();
+    process.exit(3);
+  };
+  process.on("SIGINT", () => abort("interrupted"));
+  process.on("SIGTERM", () => abort("terminated"));
+  setTimeout(
+    () => abort(`deadline of ${opts["max-minutes"]} minutes passed`),
+    Number(opts["max-minutes"]) * 60_000,
+  ).unref();
   const runTag = randomUUID().slice(0, 6);
   const nice = process.env.BENCH_NICE ? Number(process.env.BENCH_NICE) : null;
   const gens = { edgeroom: new LoadGenerator(Number(opts.threads)), demo: new LoadGenerator(Number(opts.threads)) };

@@ -23,7 +23,10 @@ export async function overload(ctx, spec) {
   const host = new EdgeroomApi({ baseUrl: target.url, token: room.members[0].token });
   const gen = ctx.gens.edgeroom;
   const connect = await gen.connect(PROTOCOLS.edgeroom, room.clients);
-  if (connect.ready !== spec.clients) throw new Error(`only ${connect.ready}/${spec.clients} connected`);
+  if (connect.ready !== spec.clients) {
+    await gen.closeAll();
+    throw new Error(`only ${connect.ready}/${spec.clients} connected: ${connect.failures.join("; ")}`);
+  }
   try {
     const before = await lastSeq(host, room.roomId);
     ctx.log(
@@ -84,7 +87,7 @@ export async function adminBatch(ctx, spec) {
       durationMs,
       request: async (i) => {
         const reply = await calls[i % calls.length](i);
-        return reply.code === 0 || `code ${reply.code}`;
+        return reply.code === 0 || (reply.code === null ? `HTTP ${reply.httpStatus}` : `code ${reply.code}`);
       },
     }),
   );
@@ -105,7 +108,10 @@ export async function hostModeration(ctx, spec) {
   const host = new EdgeroomApi({ baseUrl: target.url, token: room.members[0].token });
   const gen = ctx.gens.edgeroom;
   const connect = await gen.connect(PROTOCOLS.edgeroom, room.clients);
-  if (connect.ready !== spec.clients) throw new Error(`only ${connect.ready}/${spec.clients} connected`);
+  if (connect.ready !== spec.clients) {
+    await gen.closeAll();
+    throw new Error(`only ${connect.ready}/${spec.clients} connected: ${connect.failures.join("; ")}`);
+  }
   // Moderated: members that do not send (muting a sender would refuse its sends).
   const targets = room.members.slice(spec.senders);
   const steady = Array.from(

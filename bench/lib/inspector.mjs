@@ -4,8 +4,6 @@
 // time in the runtime's C++ (sockets, SQLite, I/O) appears as "(program)". wrangler's inspector proxy
 // enables the Debugger and Network domains while a client is attached, which costs the runtime a little:
 // figures taken while profiling are never the ones reported as measurements.
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -24,13 +22,13 @@ async function session(port) {
   const pending = new Map();
   ws.on("message", (data) => {
     const m = JSON.parse(String(data));
-    // Only replies carry a result or an error; the proxy also relays events and its own calls.
-    if (!("result" in m) && !("error" in m)) return;
-    const p = pending.get(m.id);
+    // A reply carries our id (the proxy's own calls use ids from 100000001; events have none). wrangler's
+    // proxy relays a reply with an empty result as the request itself, without `result`.
+    const p = typeof m.id === "number" ? pending.get(m.id) : undefined;
     if (!p) return;
     pending.delete(m.id);
     if (m.error) p.reject(new Error(`inspector: ${m.error.message}`));
-    else p.resolve(m.result);
+    else p.resolve(m.result ?? {});
   });
   const call = (method, params = {}) =>
     new Promise((resolve, reject) => {
@@ -54,6 +52,7 @@ export async function startCpuProfile(inspectorPort, { intervalUs = 250 } = {}) 
     async stop() {
       try {
         const { profile } = await s.call("Profiler.stop");
+        moduleMaps = await moduleMapsOf(s, profile);
         return { profile, summary: summariseProfile(profile) };
       } finally {
         s.close();
@@ -62,37 +61,50 @@ export async function startCpuProfile(inspectorPort, { intervalUs = 250 } = {}) 
   };
 }
 
-/** The module a line of a wrangler/esbuild bundle belongs to: the nearest `// path` comment above it. */
-const moduleMaps = new Map();
-function moduleOf(url, line) {
-  if (!url.startsWith("file:")) return null;
-  let map = moduleMaps.get(url);
-  if (!map) {
-    map = [];
-    const path = fileURLToPath(url);
-    if (existsSync(path)) {
-      readFileSync(path, "utf8")
-        .split("\n")
-        .forEach((text, i) => {
-          const m = text.match(/^\/\/ ((?:src|node_modules)\/[^\s]+)$/);
-          if (m) map.push([i, m[1].replace(/^node_modules\/(?:\.pnpm\/)?/, "")]);
-        });
+/**
+ * Line → module of each script the profile ran (wrangler's esbuild bundle names each module's code with
+ * a `// src/room/store.ts` or `// ../…/node_modules/hono/…` comment), from Debugger.getScriptSource.
+ */
+async function moduleMapsOf(s, profile) {
+  const ids = new Set(profile.nodes.filter((n) => n.callFrame.url).map((n) => n.callFrame.scriptId));
+  const maps = new Map();
+  // Enabled only now, after profiling: a debugger agent slows the isolate down.
+  await s.call("Debugger.enable").catch(() => {});
+  for (const scriptId of ids) {
+    const map = [];
+    try {
+      const { scriptSource } = await s.call("Debugger.getScriptSource", { scriptId });
+      (scriptSource ?? "").split("\n").forEach((text, i) => {
+        const m = text.match(/^\/\/ (\S+\.(?:ts|js|mjs|cjs))$/);
+        if (m) map.push([i, m[1].replace(/^.*node_modules\//, "")]);
+      });
+    } catch {
+      // no source: frames keep the bundle's file and line
     }
-    moduleMaps.set(url, map);
+    maps.set(scriptId, map);
   }
+  await s.call("Debugger.disable").catch(() => {});
+  return maps;
+}
+
+let moduleMaps = new Map();
+function moduleOf(scriptId, line) {
   let found = null;
-  for (const [at, name] of map) {
+  for (const [at, name] of moduleMaps.get(scriptId) ?? []) {
     if (at > line) break;
     found = name;
   }
   return found;
 }
 
+/** The profiler's own pseudo-frames. */
+const SPECIAL = new Set(["(root)", "(program)", "(idle)", "(garbage collector)"]);
+
 /** "fn (module)" for a call frame; bundle-internal frames without a module keep the file name. */
 function frameLabel(cf) {
   const fn = cf.functionName || "(anonymous)";
   if (!cf.url) return fn;
-  const module = moduleOf(cf.url, cf.lineNumber);
+  const module = moduleOf(cf.scriptId, cf.lineNumber);
   const file = module ?? cf.url.split("/").pop();
   return `${fn} (${file}${module ? "" : `:${cf.lineNumber + 1}`})`;
 }
@@ -118,13 +130,26 @@ export function summariseProfile(profile) {
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
     all += us;
-    const label = frameLabel(node.callFrame);
+    let label = frameLabel(node.callFrame);
+    // A native frame (console.log, SQL exec, crypto) is named after the script frame that called it,
+    // and counted in that frame's module.
+    let scriptNode = node;
+    if (!node.callFrame.url && !SPECIAL.has(node.callFrame.functionName)) {
+      let at = parent.get(id);
+      while (at !== undefined && !byId.get(at).callFrame.url) at = parent.get(at);
+      if (at !== undefined) {
+        scriptNode = byId.get(at);
+        label = `${label} ← ${frameLabel(scriptNode.callFrame)}`;
+      }
+    }
     if (label === "(idle)") {
       idle += us;
       continue;
     }
     self.set(label, (self.get(label) ?? 0) + us);
-    const module = node.callFrame.url ? (moduleOf(node.callFrame.url, node.callFrame.lineNumber) ?? "(bundle)") : label;
+    const module = node.callFrame.url
+      ? (moduleOf(node.callFrame.scriptId, node.callFrame.lineNumber) ?? "(bundle)")
+      : label;
     modules.set(module, (modules.get(module) ?? 0) + us);
     // Inclusive time: count each distinct label once per stack.
     const seen = new Set();

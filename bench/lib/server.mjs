@@ -129,6 +129,22 @@ function sourceInfo(dir) {
   return { commit: git(dir, "rev-parse", "HEAD"), uncommittedFiles: dirty ? dirty.split("\n").length : 0 };
 }
 
+/** Servers started and not yet stopped: process group → temp dir. */
+const running = new Map();
+
+/** Kills every server still running and removes its temp dir (on a signal or the run's deadline). */
+export function killAll() {
+  for (const [pid, dir] of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  running.clear();
+}
+
 /**
  * `wrangler dev` on a copy of `files` from `sourceDir`, with fresh state (D1 migrations applied when
  * `migrate`), the given vars, and an inspector port. Resolves once /health (or `readyPath`) answers.
@@ -184,6 +200,7 @@ async function startWrangler({ sourceDir, files, vars, migrate, readyPath, label
       // already gone
     }
   };
+  running.set(child.pid, dir);
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev (${label}) exited early:\n${output}`);
@@ -213,6 +230,7 @@ async function startWrangler({ sourceDir, files, vars, migrate, readyPath, label
       if (child.exitCode !== null) resolve();
     });
     rmSync(dir, { recursive: true, force: true });
+    running.delete(child.pid);
   }
   return { url, port, inspectorPort, stop, output: () => output };
 }
