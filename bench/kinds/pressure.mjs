@@ -15,8 +15,8 @@ async function lastSeq(api, roomId) {
   return page.messages[0]?.seq ?? 0;
 }
 
-/** overload: one socket sends `rate` msg/s into a room of `clients` (the rest receive). */
-export async function overload(ctx, spec) {
+/** A fresh edgeroom room of spec.clients, all connected; its host's typed client. */
+async function connectedRoom(ctx, spec) {
   const target = ctx.targets.edgeroom;
   const durationMs = (ctx.quick ? spec.quickSec : spec.durationSec) * 1000;
   const room = await prepareRoom(target, { n: spec.clients, label: spec.name, runTag: ctx.runTag });
@@ -27,6 +27,12 @@ export async function overload(ctx, spec) {
     await gen.closeAll();
     throw new Error(`only ${connect.ready}/${spec.clients} connected: ${connect.failures.join("; ")}`);
   }
+  return { target, durationMs, room, host, gen };
+}
+
+/** overload: one socket sends `rate` msg/s into a room of `clients` (the rest receive). */
+export async function overload(ctx, spec) {
+  const { target, durationMs, room, host, gen } = await connectedRoom(ctx, spec);
   try {
     const before = await lastSeq(host, room.roomId);
     ctx.log(
@@ -102,16 +108,7 @@ export async function adminBatch(ctx, spec) {
  * meanwhile its host mutes and unmutes members over HTTP at a steady rate, plus one burst (a raid).
  */
 export async function hostModeration(ctx, spec) {
-  const target = ctx.targets.edgeroom;
-  const durationMs = (ctx.quick ? spec.quickSec : spec.durationSec) * 1000;
-  const room = await prepareRoom(target, { n: spec.clients, label: spec.name, runTag: ctx.runTag });
-  const host = new EdgeroomApi({ baseUrl: target.url, token: room.members[0].token });
-  const gen = ctx.gens.edgeroom;
-  const connect = await gen.connect(PROTOCOLS.edgeroom, room.clients);
-  if (connect.ready !== spec.clients) {
-    await gen.closeAll();
-    throw new Error(`only ${connect.ready}/${spec.clients} connected: ${connect.failures.join("; ")}`);
-  }
+  const { target, durationMs, room, host, gen } = await connectedRoom(ctx, spec);
   // Moderated: members that do not send (muting a sender would refuse its sends).
   const targets = room.members.slice(spec.senders);
   const steady = Array.from(

@@ -175,23 +175,21 @@ export class LoadGenerator {
     const refused = new Uint8Array(accepted.length);
     for (const p of parts) for (let i = 0; i < refused.length; i++) refused[i] |= p.refused[i];
     const losses = await this.all({ type: "loss", accepted });
-    return () =>
-      summarise({
-        parts,
-        losses,
-        accepted,
-        refused,
-        senders,
-        rate,
-        durationMs,
-        start,
-        sendEnd,
-        drainEnd,
-        slotMs,
-        planned,
-        mainLag,
-        clients: this.clientCount,
-      });
+    const info = {
+      parts,
+      losses,
+      accepted,
+      refused,
+      senders,
+      rate,
+      durationMs,
+      start,
+      sendEnd,
+      drainEnd,
+      slotMs,
+      planned,
+    };
+    return () => summarise({ ...info, mainLag, clients: this.clientCount });
   }
 
   async closeAll(timeoutMs = 5000) {
@@ -203,23 +201,9 @@ export class LoadGenerator {
   }
 }
 
-/** The figures of one phase from the threads' raw parts. */
-function summarise({
-  parts,
-  losses,
-  accepted,
-  refused,
-  senders,
-  rate,
-  durationMs,
-  start,
-  sendEnd,
-  drainEnd,
-  slotMs,
-  planned,
-  mainLag,
-  clients,
-}) {
+/** The figures of one phase from the threads' raw parts (`ph`: what runPhase gathered). */
+function summarise(ph) {
+  const { parts, losses, accepted, refused, durationMs, start, slotMs } = ph;
   const sum = (key) => parts.reduce((n, p) => n + p[key], 0);
   const live = sum("live");
   let acceptedCount = 0;
@@ -230,7 +214,7 @@ function summarise({
   }
   const deliveries = sum("deliveries");
   const lastDeliveryAt = Math.max(...parts.map((p) => p.lastDeliveryAt));
-  const window = (lastDeliveryAt > start ? lastDeliveryAt : drainEnd) - start;
+  const window = (lastDeliveryAt > start ? lastDeliveryAt : ph.drainEnd) - start;
   const slots = Math.ceil(durationMs / slotMs) + 1;
   const timeline = new SlotHistogram(slots);
   const ackTimeline = new SlotHistogram(slots);
@@ -246,14 +230,14 @@ function summarise({
   }
   const lagOf = (key) => round(Math.max(...parts.map((p) => p.lagMs[key])));
   return {
-    clients,
+    clients: ph.clients,
     liveClients: live,
-    senders,
-    ratePerSender: rate,
+    senders: ph.senders,
+    ratePerSender: ph.rate,
     durationSec: durationMs / 1000,
-    offeredMsgsPerSec: senders * rate,
-    offeredDeliveriesPerSec: senders * rate * clients,
-    planned,
+    offeredMsgsPerSec: ph.senders * ph.rate,
+    offeredDeliveriesPerSec: ph.senders * ph.rate * ph.clients,
+    planned: ph.planned,
     sent: sum("sent"),
     notSent: sum("notSent"),
     accepted: acceptedCount,
@@ -272,15 +256,15 @@ function summarise({
     bytes: sum("bytes"),
     deliveriesPerFrame: round(deliveries / Math.max(1, sum("frames"))),
     deliveriesPerSec: Math.round(deliveries / (window / 1000)),
-    sendSec: round((sendEnd - start) / 1000, 3),
-    drainMs: Math.round(drainEnd - sendEnd),
+    sendSec: round((ph.sendEnd - start) / 1000, 3),
+    drainMs: Math.round(ph.drainEnd - ph.sendEnd),
     latencyMs: merged(parts.map((p) => p.latencies)).summary(),
     ackLatencyMs: merged(parts.map((p) => p.ackLatencies)).summary(),
     refusalLatencyMs: merged(parts.map((p) => p.refusalLatencies)).summary(),
     sendLagMs: merged(parts.map((p) => p.sendLags)).summary(),
     // The generator's own health: event-loop delay of its busiest thread, and of the main thread.
     generatorLagMs: { p50: lagOf("p50"), p99: lagOf("p99"), max: lagOf("max"), threads: parts.length },
-    mainLagMs: { p99: round(mainLag.percentile(99) / 1e6), max: round(mainLag.max / 1e6) },
+    mainLagMs: { p99: round(ph.mainLag.percentile(99) / 1e6), max: round(ph.mainLag.max / 1e6) },
     timeline: { slotMs, delivery: timeline.summary(), ack: ackTimeline.summary() },
   };
 }

@@ -43,7 +43,7 @@ export async function measured(
   { finish = (raw) => raw, profile = false, profileName = "profile" } = {},
 ) {
   await target.refresh();
-  const busyBeforePct = await waitForQuiet({ maxWaitMs: ctx.quick ? 1000 : 10_000 });
+  const busyBeforePct = await waitForQuiet({ maxWaitMs: ctx.quick ? 1000 : 3000 });
   let cdp = null;
   let perf = null;
   if (profile) {

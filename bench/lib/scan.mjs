@@ -18,48 +18,44 @@ export function measuredContent(phase, id, sentAt, padding) {
   return `~${phase}~${id}~${sentAt.toFixed(3)}~${padding}`;
 }
 
+/** Where the last `digits` call stopped (a module variable: no allocation per call). */
+let stop = 0;
+
+/** The decimal number at `i` (0 when there is none); `stop` is left on the first byte after it. */
+function digits(buf, i) {
+  let n = 0;
+  let c = buf[i];
+  while (c >= ZERO && c <= NINE) {
+    n = n * 10 + c - ZERO;
+    c = buf[++i];
+  }
+  stop = i;
+  return n;
+}
+
 /**
  * Reads the message starting at `at` (the index of its `"~` marker) into `out` ({ phase, id, sentAt,
  * end }); returns false when the bytes there are not a measured message.
  */
 export function readMessage(buf, at, out) {
-  let i = at + 2;
-  let phase = 0;
-  let c = buf[i];
-  if (c < ZERO || c > NINE) return false;
-  while (c >= ZERO && c <= NINE) {
-    phase = phase * 10 + c - ZERO;
-    c = buf[++i];
+  const first = buf[at + 2];
+  if (first < ZERO || first > NINE) return false;
+  const phase = digits(buf, at + 2);
+  if (buf[stop] !== TILDE) return false;
+  const id = digits(buf, stop + 1);
+  if (buf[stop] !== TILDE) return false;
+  const whole = digits(buf, stop + 1);
+  let sentAt = whole;
+  if (buf[stop] === DOT) {
+    const from = stop + 1;
+    const frac = digits(buf, from);
+    sentAt += frac / 10 ** (stop - from);
   }
-  if (c !== TILDE) return false;
-  let id = 0;
-  c = buf[++i];
-  while (c >= ZERO && c <= NINE) {
-    id = id * 10 + c - ZERO;
-    c = buf[++i];
-  }
-  if (c !== TILDE) return false;
-  let whole = 0;
-  c = buf[++i];
-  while (c >= ZERO && c <= NINE) {
-    whole = whole * 10 + c - ZERO;
-    c = buf[++i];
-  }
-  let frac = 0;
-  let scale = 1;
-  if (c === DOT) {
-    c = buf[++i];
-    while (c >= ZERO && c <= NINE) {
-      frac = frac * 10 + c - ZERO;
-      scale *= 10;
-      c = buf[++i];
-    }
-  }
-  if (c !== TILDE) return false;
+  if (buf[stop] !== TILDE) return false;
   out.phase = phase;
   out.id = id;
-  out.sentAt = whole + frac / scale;
-  out.end = i;
+  out.sentAt = sentAt;
+  out.end = stop;
   return true;
 }
 
@@ -72,20 +68,9 @@ export function readAck(buf, at, idKey, out) {
   const end = buf.indexOf(CLOSE, at);
   const key = buf.indexOf(idKey, start);
   if (start < 0 || end < 0 || key < 0 || key > end) return false;
-  let i = key + idKey.length;
-  let phase = 0;
-  let c = buf[i];
-  while (c >= ZERO && c <= NINE) {
-    phase = phase * 10 + c - ZERO;
-    c = buf[++i];
-  }
-  if (c !== COLON) return false;
-  let id = 0;
-  c = buf[++i];
-  while (c >= ZERO && c <= NINE) {
-    id = id * 10 + c - ZERO;
-    c = buf[++i];
-  }
+  const phase = digits(buf, key + idKey.length);
+  if (buf[stop] !== COLON) return false;
+  const id = digits(buf, stop + 1);
   const duplicate = buf.indexOf('"duplicate":true', start);
   out.phase = phase;
   out.id = id;

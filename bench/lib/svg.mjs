@@ -10,9 +10,10 @@ export const COLORS = { edgeroom: "#1f6feb", demo: "#d9480f", other: "#6e7781" }
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function fmtTick(v) {
-  if (v >= 1e6) return `${v / 1e6}M`;
-  if (v >= 1e3) return `${v / 1e3}k`;
-  return String(Math.round(v * 100) / 100);
+  const short = (x) => String(Number(x.toPrecision(3)));
+  if (v >= 1e6) return `${short(v / 1e6)}M`;
+  if (v >= 1e3) return `${short(v / 1e3)}k`;
+  return short(v);
 }
 
 /** Ticks of an axis: 1-2-5 steps on a log axis, ~6 round steps on a linear one. */
