@@ -2,12 +2,11 @@
 // `set_black_status`, and the client API's create and list through the typed client. Each endpoint is
 // measured `reps` times (median reported); with --profile, one more pass per endpoint records the
 // runtime's CPU profile, whose top frames say where the time of a request goes.
-import { EdgeroomApi } from "../../public/client.js";
 import { adminClient, uniqueNonce } from "../lib/admin.mjs";
 import { closedLoop } from "../lib/http.mjs";
 import { cpuPct, cpuPer, measured } from "../lib/measure.mjs";
 import { median } from "../lib/stats.mjs";
-import { createEdgeroomRoom, users } from "../lib/targets.mjs";
+import { createEdgeroomRoom, typedClient, users } from "../lib/targets.mjs";
 
 /** A request outcome for closedLoop: true, or the error code of a typed-client failure. */
 async function typed(call) {
@@ -41,7 +40,7 @@ async function endpointsOf(ctx, spec, target) {
   }
   const hosts = (await users(target, spec.concurrency + 20, ctx.runTag)).slice(0, spec.concurrency);
   const others = (await users(target, spec.concurrency + 20, ctx.runTag)).slice(spec.concurrency);
-  const clients = hosts.map((h) => new EdgeroomApi({ baseUrl: target.url, token: h.token }));
+  const clients = hosts.map((h) => typedClient(target, h.token));
   return {
     "POST /api/chatroom": (i) => {
       const k = i % hosts.length;

@@ -3,11 +3,10 @@
 // heavy legitimate users of SPEC §8.1 against every limit at its default: `admin-batch` (a batch job's
 // signed calls at a steady rate, nonces drawn as the Wildfire SDK draws them) and `host-moderation`
 // (a host muting and unmuting members over HTTP while the room is under fan-out load, with a burst).
-import { EdgeroomApi } from "../../public/client.js";
 import { adminClient, wildfireNonce } from "../lib/admin.mjs";
 import { openLoop } from "../lib/http.mjs";
 import { cpuPer, measured } from "../lib/measure.mjs";
-import { PROTOCOLS, prepareRoom, users } from "../lib/targets.mjs";
+import { PROTOCOLS, prepareRoom, typedClient, users } from "../lib/targets.mjs";
 
 /** The newest stored seq of a room (0 when empty), read with the host's typed client. */
 async function lastSeq(api, roomId) {
@@ -20,7 +19,7 @@ async function connectedRoom(ctx, spec) {
   const target = ctx.targets.edgeroom;
   const durationMs = (ctx.quick ? spec.quickSec : spec.durationSec) * 1000;
   const room = await prepareRoom(target, { n: spec.clients, label: spec.name, runTag: ctx.runTag });
-  const host = new EdgeroomApi({ baseUrl: target.url, token: room.members[0].token });
+  const host = typedClient(target, room.members[0].token);
   const gen = ctx.gens.edgeroom;
   const connect = await gen.connect(PROTOCOLS.edgeroom, room.clients);
   if (connect.ready !== spec.clients) {
