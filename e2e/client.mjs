@@ -1,7 +1,8 @@
-// Shared end-to-end client helpers: one JSON-over-HTTP call (`requestJson`, also used by the benchmarks),
-// one raw room socket (`openRoomSocket` + `unpackFrames`, also the benchmarks' load generator), a room
-// socket with a frame queue on top of it (`RoomSocket`), and waits with timeouts. Where a caller needs
-// no raw frames, the typed client (public/client.js) is the one to use.
+// Shared end-to-end client helpers: one JSON-over-HTTP call that keeps the raw status and envelope
+// (`requestJson`), one raw room socket (`openRoomSocket` + `unpackFrames`, also the benchmarks' load
+// generator), a room socket with a frame queue on top of it (`RoomSocket`), and waits with timeouts.
+// Where a caller needs neither raw answers nor raw frames, the typed client (public/client.js) is the
+// one to use.
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 

@@ -2,7 +2,6 @@
 // `set_black_status`, and the client API's create and list through the typed client. Each endpoint is
 // measured `reps` times (median reported); with --profile, one more pass per endpoint records the
 // runtime's CPU profile, whose top frames say where the time of a request goes.
-import { adminClient, uniqueNonce } from "../lib/admin.mjs";
 import { closedLoop } from "../lib/http.mjs";
 import { cpuPct, cpuPer, measured } from "../lib/measure.mjs";
 import { median } from "../lib/stats.mjs";
@@ -23,7 +22,7 @@ async function endpointsOf(ctx, spec, target) {
   if (spec.api === "admin") {
     const members = await users(target, 20, ctx.runTag);
     const roomId = await createEdgeroomRoom(target, members, "bench admin");
-    const admin = adminClient(target.url, target.adminSecret, { nonce: uniqueNonce });
+    const admin = target.admin;
     const envelope = (r) => r.code === 0 || `code ${r.code}`;
     return {
       "/admin/chatroom/info": async () => envelope(await admin("/chatroom/info", { chatroomId: roomId })),

@@ -92,7 +92,9 @@ export async function adminBatch(ctx, spec) {
       durationMs,
       request: async (i) => {
         const reply = await calls[i % calls.length](i);
-        return reply.code === 0 || (reply.code === null ? `HTTP ${reply.httpStatus}` : `code ${reply.code}`);
+        return (
+          reply.code === 0 || (reply.code === null ? `HTTP ${reply.httpStatus} ${reply.text}` : `code ${reply.code}`)
+        );
       },
     }),
   );

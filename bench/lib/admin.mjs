@@ -1,36 +1,26 @@
-// Signed Wildfire admin calls (SPEC §2): headers nonce, timestamp (ms), sign = sha1hex(nonce|secret|timestamp).
-import { createHash, randomUUID } from "node:crypto";
-import { requestJson } from "../../e2e/client.mjs";
-
-/** The Wildfire signature of one call. */
-export function sign(nonce, secret, timestamp) {
-  return createHash("sha1").update(`${nonce}|${secret}|${timestamp}`).digest("hex");
-}
-
-const runId = randomUUID().slice(0, 8);
-let counter = 0;
-
-/** A fresh nonce per call (never repeats within a run). */
-export const uniqueNonce = () => `b${runId}${++counter}`;
+// Signed Wildfire admin calls (SPEC §2) through the typed client's AdminClient (public/client.js), the
+// one signing implementation; this file only adds what the bench needs: the outcome of every call as a
+// value (an envelope, or the HTTP status when the answer was not one) and SDK-style nonces.
+import { AdminClient, AdminHttpError } from "../../public/client.js";
 
 /** A nonce as the official Wildfire SDK draws it: an integer in 3..100,002. */
 export const wildfireNonce = () => String(Math.floor(Math.random() * 100_000) + 3);
 
 /**
- * A caller of the admin API of one server: admin(path, body, { nonce }) resolves to the parsed envelope
- * (with `httpStatus`), or to { code: null, httpStatus } when the body is not an envelope.
+ * A caller of the admin API of one server: admin(path, body) resolves to the envelope (with
+ * `httpStatus`), or to { code: null, httpStatus, text } when the server did not answer with one. `nonce`
+ * draws each call's nonce (the client's own, a random UUID, by default).
  */
-export function adminClient(baseUrl, secret, { nonce: makeNonce = uniqueNonce } = {}) {
-  return async function admin(path, body, { nonce = makeNonce() } = {}) {
-    const timestamp = String(Date.now());
-    const res = await requestJson(`${baseUrl}/admin${path}`, {
-      method: "POST",
-      headers: { nonce, timestamp, sign: sign(nonce, secret, timestamp) },
-      body,
-    });
-    return res.body && typeof res.body === "object"
-      ? { ...res.body, httpStatus: res.status }
-      : { code: null, httpStatus: res.status };
+export function adminClient(baseUrl, secret, { nonce } = {}) {
+  const client = new AdminClient({ baseUrl, secret });
+  return async function admin(path, body) {
+    try {
+      return { ...(await client.call(path, body, nonce ? { nonce: nonce() } : {})), httpStatus: 200 };
+    } catch (error) {
+      if (error instanceof AdminHttpError)
+        return { code: null, httpStatus: error.status, text: error.text.slice(0, 80) };
+      throw error;
+    }
   };
 }
 

@@ -364,7 +364,7 @@ export function renderMarkdown(report, kept) {
     lines.push(
       `### ramp-200: ${ramp.spec.about}`,
       "",
-      `Knee = highest offered load whose median step has p99 ≤ ${KNEE_P99_MS} ms, no loss and ≥ 90% delivered.`,
+      `Knee = highest offered load whose median step has p99 ≤ ${KNEE_P99_MS} ms, no loss and ≥ 90% delivered. A server leaves the ramp when it loses messages or delivers < 90%, or misses the bound two steps in a row.`,
       "",
       ...(ramp.error ? [`error: ${ramp.error}`] : rampTables(ramp)),
     );
