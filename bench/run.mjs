@@ -27,6 +27,7 @@ const OPTIONS = {
   threads: { type: "string", default: "2" },
   profile: { type: "boolean", default: false },
   "max-minutes": { type: "string", default: "90" },
+  render: { type: "string" },
   save: { type: "boolean", default: false },
   out: { type: "string" },
   list: { type: "boolean", default: false },
@@ -46,6 +47,7 @@ function usage() {
     "  --max-minutes N  stop the run (servers included) after N minutes (default 90)",
     "  --save       write bench/results/<date>.json, bench/RESULTS.md and the charts even for a partial or quick run",
     "  --out NAME   write bench/results/NAME.json only",
+    "  --render FILE  write bench/RESULTS.md and the charts again from a saved results JSON (runs nothing)",
     "  env: BENCH_SOURCE_DIR=<dir> serves edgeroom's sources from another tree (e.g. `git archive` of a commit);",
     "       BENCH_DEFLATE=1 offers permessage-deflate; BENCH_NICE=-10 raises the priority of the generator and servers",
   ].join("\n");
@@ -93,6 +95,13 @@ async function main() {
   const { values: opts, positionals } = parseArgs({ options: OPTIONS, allowPositionals: true });
   if (opts.list || opts.help) {
     console.log(usage());
+    return 0;
+  }
+  if (opts.render) {
+    const report = JSON.parse(readFileSync(resolve(opts.render), "utf8"));
+    writeCharts(report, join(BENCH, "charts"));
+    writeFileSync(join(BENCH, "RESULTS.md"), renderMarkdown(report, readKept()));
+    console.log("wrote bench/RESULTS.md and bench/charts/");
     return 0;
   }
   const chosen = positionals.length > 0 ? positionals.map((n) => findScenario(n)) : SCENARIOS;

@@ -177,11 +177,22 @@ function httpLines(s) {
   return [...lines, "", ...profiles];
 }
 
+/**
+ * p50 / p99 of answers that came, unless more than 1% never came within the drain: then the percentile
+ * is only known to exceed the phase and its drain.
+ */
+function tail(latency, missing, total, drainMs) {
+  if (total > 0 && missing / total > 0.01) {
+    return `> ${fmt(drainMs)} ms after the last send: ${fmt(missing)} of ${fmt(total)} (${fmt((100 * missing) / total, 1)}%) never arrived (of those that did: ${ms(latency.p50)} / ${ms(latency.p99)} ms)`;
+  }
+  return `${ms(latency.p50)} / **${ms(latency.p99)}** ms`;
+}
+
 function overloadLines(r) {
   if (!r || r.error) return [r?.error ? `error: ${r.error}` : "(not run)"];
   const t = r.timeline;
   const lines = [
-    `Room budget ROOM_SENDS_PER_SEC: ${r.roomBudget}. Offered ${fmt(r.offeredSendsPerSec)} sends/s from one socket for ${fmt(r.durationSec)} s; sent ${fmt(r.sent)} (${fmt(r.sentPerSec)}/s), acked ${fmt(r.accepted)} (${fmt(r.acceptedPerSec)}/s), refused ${fmt(r.refused)} (ROOM_BUSY frames: ${fmt(r.busyErrors)}; retryAfterSec ${JSON.stringify(r.retryAfterSec)}), unanswered after a ${fmt(r.drainMs)} ms drain: ${fmt(r.unanswered)}. Stored: **${fmt(r.stored)}** messages. Ack p50/p99 ${ms(r.ackLatencyMs.p50)} / **${ms(r.ackLatencyMs.p99)}** ms; delivery p50/p99 ${ms(r.latencyMs.p50)} / **${ms(r.latencyMs.p99)}** ms to ${fmt(r.liveClients)} clients (lost ${fmt(r.lost)}). Generator lag p99 ${ms(r.generatorLagMs.p99)} ms, machine idle ${fmt(r.machine.idlePct)}%.`,
+    `Room budget ROOM_SENDS_PER_SEC: ${r.roomBudget}. Offered ${fmt(r.offeredSendsPerSec)} sends/s from one socket for ${fmt(r.durationSec)} s; sent ${fmt(r.sent)} (${fmt(r.sentPerSec)}/s), acked ${fmt(r.accepted)} (${fmt(r.acceptedPerSec)}/s), refused ${fmt(r.refused)} (ROOM_BUSY frames: ${fmt(r.busyErrors)}; retryAfterSec ${JSON.stringify(r.retryAfterSec)}), **unanswered after a ${fmt(r.drainMs)} ms drain: ${fmt(r.unanswered)}**. Stored: **${fmt(r.stored)}** messages. Ack p50 / p99 ${tail(r.ackLatencyMs, r.unanswered, r.sent, r.drainMs)}; delivery p50 / p99 ${tail(r.latencyMs, r.sent * r.liveClients - r.refused * r.liveClients - r.deliveries, r.sent * r.liveClients, r.drainMs)} to ${fmt(r.liveClients)} clients (lost ${fmt(r.lost)}). Generator lag p99 ${ms(r.generatorLagMs.p99)} ms, machine idle ${fmt(r.machine.idlePct)}%.`,
     "",
     "![overload timeline](charts/overload-timeline.svg)",
     "",
@@ -203,7 +214,7 @@ function heavyLines(s) {
   const b = s["admin-batch"];
   if (b && !b.error) {
     lines.push(
-      `**admin-batch** (${b.spec.about}): ${fmt(b.requests)} calls at ${fmt(b.rps)}/s, **${fmt(b.successPct, 1)}% succeeded**; outcomes ${JSON.stringify(b.byOutcome)}; latency p50 / p99 ${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)} ms; schedule lag p99 ${ms(b.scheduleLagMs.p99)} ms; machine idle ${fmt(b.machine.idlePct)}%.`,
+      `**admin-batch** (${b.spec.about}): ${fmt(b.requests)} calls at ${fmt(b.rps)}/s${b.skipped ? ` (${fmt(b.skipped)} more not sent: 256 already in flight)` : ""}, **${fmt(b.successPct, 1)}% succeeded**; outcomes ${JSON.stringify(b.byOutcome)}; latency p50 / p99 ${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)} ms; schedule lag p99 ${ms(b.scheduleLagMs.p99)} ms; machine idle ${fmt(b.machine.idlePct)}%.`,
       "",
     );
   } else if (b?.error) lines.push(`admin-batch: error: ${b.error}`, "");
