@@ -91,6 +91,7 @@ export async function httpApi(ctx, spec) {
         runtimePct: median(runs.map((r) => cpuPct(r.cpu, "workerd (runtime)"))),
         generatorPct: median(runs.map((r) => cpuPct(r.cpu, "generator"))),
         idlePct: median(runs.map((r) => r.machine.idlePct)),
+        generatorLagP99: median(runs.map((r) => r.mainThreadLagMs.p99)),
       },
       concurrency: spec.concurrency,
       runs,

@@ -3,6 +3,7 @@
 // a JavaScript CPU profile of the runtime through its inspector plus a native `perf` profile.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { CpuSampler, interferencePct, waitForQuiet } from "./cpu.mjs";
 import { startCpuProfile } from "./inspector.mjs";
 import { startPerf } from "./perf.mjs";
@@ -52,9 +53,12 @@ export async function measured(
     perf = await startPerf(runtime, { frequency: 499 });
   }
   const states = mainThreads(target);
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   const sampler = new CpuSampler(target.processes).start();
   const raw = await fn();
   const cpu = sampler.stop();
+  lag.disable();
   const threadStates = await states.stop();
   let jsProfile = null;
   if (cdp?.stop) {
@@ -70,6 +74,8 @@ export async function measured(
     ...result,
     cpu,
     threadStates,
+    // The generator's main thread (HTTP scenarios run their requests on it; fan-out has its own figure).
+    mainThreadLagMs: { p99: Math.round(lag.percentile(99) / 1e4) / 100, max: Math.round(lag.max / 1e4) / 100 },
     machine: {
       idlePct: cpu.machine ? Math.round((100 - cpu.machine.busyPct) * 10) / 10 : null,
       busyBeforePct,

@@ -156,8 +156,8 @@ function nativeLine(n) {
 
 function httpLines(s) {
   const lines = [
-    "| scenario | endpoint | concurrency | req/s | p50 / p99 ms | failures | runtime µs/request | dev proxy µs/request | wrangler µs/request | runtime % core | generator % core | idle % |",
-    "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| scenario | endpoint | concurrency | req/s | p50 / p99 ms | failures | runtime µs/request | dev proxy µs/request | wrangler µs/request | runtime % core | generator % core | gen. lag p99 ms | idle % |",
+    "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   const profiles = [];
   for (const [name, r] of Object.entries(s)) {
@@ -165,7 +165,7 @@ function httpLines(s) {
     for (const [path, e] of Object.entries(r.endpoints)) {
       const m = e.median;
       lines.push(
-        `| ${name} | \`${path}\` | ${e.concurrency} | **${fmt(m.rps)}** | ${ms(m.p50)} / ${ms(m.p99)} | ${fmt(m.failures)} | ${us(m.runtimeUsPerRequest)} | ${us(m.proxyUsPerRequest)} | ${us(m.wranglerUsPerRequest)} | ${fmt(m.runtimePct)} | ${fmt(m.generatorPct)} | ${fmt(m.idlePct)} |`,
+        `| ${name} | \`${path}\` | ${e.concurrency} | **${fmt(m.rps)}** | ${ms(m.p50)} / ${ms(m.p99)} | ${fmt(m.failures)} | ${us(m.runtimeUsPerRequest)} | ${us(m.proxyUsPerRequest)} | ${us(m.wranglerUsPerRequest)} | ${fmt(m.runtimePct)} | ${fmt(m.generatorPct)} | ${ms(m.generatorLagP99)} | ${fmt(m.idlePct)} |`,
       );
       if (e.profile)
         profiles.push(
@@ -214,7 +214,7 @@ function heavyLines(s) {
   const b = s["admin-batch"];
   if (b && !b.error) {
     lines.push(
-      `**admin-batch** (${b.spec.about}): ${fmt(b.requests)} calls at ${fmt(b.rps)}/s${b.skipped ? ` (${fmt(b.skipped)} more not sent: 256 already in flight)` : ""}, **${fmt(b.successPct, 1)}% succeeded**; outcomes ${JSON.stringify(b.byOutcome)}; latency p50 / p99 ${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)} ms; schedule lag p99 ${ms(b.scheduleLagMs.p99)} ms; machine idle ${fmt(b.machine.idlePct)}%.`,
+      `**admin-batch** (${b.spec.about}): ${fmt(b.requests)} calls at ${fmt(b.rps)}/s${b.skipped ? ` (${fmt(b.skipped)} more not sent: 256 already in flight)` : ""}, **${fmt(b.successPct, 1)}% succeeded**; outcomes ${JSON.stringify(b.byOutcome)}; latency p50 / p99 ${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)} ms; schedule lag p99 ${ms(b.scheduleLagMs.p99)} ms; generator lag p99 ${ms(b.mainThreadLagMs?.p99)} ms; machine idle ${fmt(b.machine.idlePct)}%.`,
       "",
     );
   } else if (b?.error) lines.push(`admin-batch: error: ${b.error}`, "");
