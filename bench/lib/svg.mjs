@@ -26,7 +26,9 @@ function ticks(min, max, log) {
         if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
       }
     }
-    return out;
+    // A short range may hold one 1-2-5 tick or none: label its ends too.
+    if (out.length < 3) for (const v of [min, max]) if (!out.some((t) => Math.abs(t - v) < v * 0.01)) out.push(v);
+    return out.sort((a, b) => a - b);
   }
   const raw = (max - min) / 6;
   const mag = 10 ** Math.floor(Math.log10(raw || 1));
