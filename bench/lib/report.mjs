@@ -191,8 +191,11 @@ function tail(latency, missing, total, drainMs) {
 function overloadLines(r) {
   if (!r || r.error) return [r?.error ? `error: ${r.error}` : "(not run)"];
   const t = r.timeline;
+  // Sends the room shed silently were never stored: then only acked sends owe deliveries.
+  const shed = r.unanswered > 0 && r.stored !== null && r.stored <= r.accepted;
+  const expected = (shed ? r.accepted : r.sent - r.refused) * r.liveClients;
   const lines = [
-    `Room budget ROOM_SENDS_PER_SEC: ${r.roomBudget}. Offered ${fmt(r.offeredSendsPerSec)} sends/s from one socket for ${fmt(r.durationSec)} s; sent ${fmt(r.sent)} (${fmt(r.sentPerSec)}/s), acked ${fmt(r.accepted)} (${fmt(r.acceptedPerSec)}/s), refused ${fmt(r.refused)} (ROOM_BUSY frames: ${fmt(r.busyErrors)}; retryAfterSec ${JSON.stringify(r.retryAfterSec)}), **unanswered after a ${fmt(r.drainMs)} ms drain: ${fmt(r.unanswered)}**. Stored: **${fmt(r.stored)}** messages. Ack p50 / p99 ${tail(r.ackLatencyMs, r.unanswered, r.sent, r.drainMs)}; delivery p50 / p99 ${tail(r.latencyMs, r.sent * r.liveClients - r.refused * r.liveClients - r.deliveries, r.sent * r.liveClients, r.drainMs)} to ${fmt(r.liveClients)} clients (lost ${fmt(r.lost)}). Generator lag p99 ${ms(r.generatorLagMs.p99)} ms, machine idle ${fmt(r.machine.idlePct)}%.`,
+    `Room budget ROOM_SENDS_PER_SEC: ${r.roomBudget}. Offered ${fmt(r.offeredSendsPerSec)} sends/s from one socket for ${fmt(r.durationSec)} s; sent ${fmt(r.sent)} (${fmt(r.sentPerSec)}/s), acked ${fmt(r.accepted)} (${fmt(r.acceptedPerSec)}/s), refused by an error frame naming the send ${fmt(r.refused)}; ROOM_BUSY frames ${fmt(r.busyErrors)} (retryAfterSec ${JSON.stringify(r.retryAfterSec)}); ${shed ? `**shed without a frame of their own (not stored; the room sends one ROOM_BUSY notice a second per socket): ${fmt(r.unanswered)}**` : `**unanswered after a ${fmt(r.drainMs)} ms drain: ${fmt(r.unanswered)}**`}. Stored: **${fmt(r.stored)}** messages. Ack p50 / p99 ${shed ? `${ms(r.ackLatencyMs.p50)} / **${ms(r.ackLatencyMs.p99)}** ms (acked sends)` : tail(r.ackLatencyMs, r.unanswered, r.sent, r.drainMs)}; delivery p50 / p99 ${tail(r.latencyMs, expected - r.deliveries, expected, r.drainMs)} to ${fmt(r.liveClients)} clients (lost ${fmt(r.lost)}). Generator lag p99 ${ms(r.generatorLagMs.p99)} ms, machine idle ${fmt(r.machine.idlePct)}%.`,
     "",
     "![overload timeline](charts/overload-timeline.svg)",
     "",
