@@ -1,48 +1,56 @@
 #!/usr/bin/env node
-// edgeroom benchmarks (SPEC §7): `npm run bench [-- <scenario>... --quick --save --list]`.
+// edgeroom benchmarks (SPEC §7, §8.6): `npm run bench [-- <scenario>...] [--peer <dir>] [--quick] ...`.
 //
-// Starts its own `wrangler dev` (send rate limit raised) unless BENCH_URL (+ BENCH_ADMIN_SECRET) names a
-// running server, runs the chosen scenarios (all by default), and prints a summary. A full run (every
-// default scenario, not --quick) — or any run with --save — writes bench/results/<date>.json and
-// bench/RESULTS.md. Everything is bounded: each scenario stops by itself and the run exits afterwards.
+// Starts its own `wrangler dev` servers on loopback (edgeroom with the limits each scenario needs, and
+// the reference demo from --peer), runs the chosen scenarios (all by default) with one load generator,
+// side by side where a scenario compares, and writes bench/results/<name>.json and bench/RESULTS.md
+// (with SVG charts in bench/charts/). Everything is bounded: each scenario stops by itself and the run
+// exits afterwards.
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
-import { join } from "node:path";
-import { reniceAll, waitForQuiet } from "./lib/cpu.mjs";
-import { renderMarkdown } from "./lib/report.mjs";
-import { openTarget } from "./lib/server.mjs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { reniceAll } from "./lib/cpu.mjs";
+import { LoadGenerator } from "./lib/loadgen.mjs";
+import { renderMarkdown, writeCharts } from "./lib/report.mjs";
+import { killAll, startDemo, startEdgeroom } from "./lib/server.mjs";
 import { findScenario, SCENARIOS } from "./scenarios.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BENCH = new URL(".", import.meta.url).pathname;
 
+const OPTIONS = {
+  peer: { type: "string" },
+  quick: { type: "boolean", default: false },
+  reps: { type: "string" },
+  threads: { type: "string", default: "2" },
+  profile: { type: "boolean", default: false },
+  "max-minutes": { type: "string", default: "90" },
+  render: { type: "string" },
+  save: { type: "boolean", default: false },
+  out: { type: "string" },
+  list: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+};
+
 function usage() {
   return [
-    "usage: node bench/run.mjs [scenario ...] [--quick] [--save] [--list]",
-    `  scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`,
-    "             any fan-out or ramp scenario with -direct appended skips the dev proxy",
-    "  --quick    short durations (smoke run); results are printed, not saved",
-    "  --save     write bench/results/<date>.json and bench/RESULTS.md even for a partial or quick run",
-    "  --out=NAME write the raw figures to bench/results/NAME.json only (RESULTS.md untouched)",
-    "  env: BENCH_URL + BENCH_ADMIN_SECRET target a running server; BENCH_DIRECT_URL its runtime port;",
-    "       BENCH_SOURCE_DIR=<dir> serves the sources of another tree (e.g. `git archive` of a commit);",
-    "       BENCH_DEFLATE=1 offers permessage-deflate; BENCH_NICE=-10 raises the priority of the generator",
-    "       and the server (all their threads) on a machine shared with other jobs",
+    "usage: npm run bench -- [scenario ...] [--peer <dir>] [--quick] [--reps N] [--threads N] [--profile] [--save] [--out NAME]",
+    ...SCENARIOS.map((s) => `  ${s.name.padEnd(16)} ${s.about}${s.peer ? " [side by side]" : ""}`),
+    "  --peer DIR   also run the reference demo (a clone of cloudflare/workers-chat-demo, see README.md) side by side",
+    "  --quick      short durations, one run per server (smoke run); printed, not saved unless --save/--out",
+    "  --reps N     interleaved runs per server and scenario, median reported (default 3; 1 with --quick)",
+    "  --threads N  worker threads of the load generator (default 2)",
+    "  --profile    one extra pass per scenario with the runtime's CPU profile (inspector) and perf;",
+    "               top frames in the report, .cpuprofile files in bench/results/profiles/",
+    "  --max-minutes N  stop the run (servers included) after N minutes (default 90)",
+    "  --save       write bench/results/<date>.json, bench/RESULTS.md and the charts even for a partial or quick run",
+    "  --out NAME   write bench/results/NAME.json only",
+    "  --render FILE  write bench/RESULTS.md and the charts again from a saved results JSON (runs nothing)",
+    "  env: BENCH_SOURCE_DIR=<dir> serves edgeroom's sources from another tree (e.g. `git archive` of a commit);",
+    "       BENCH_DEFLATE=1 offers permessage-deflate; BENCH_NICE=-10 raises the priority of the generator and servers",
   ].join("\n");
-}
-
-function parseArgs(argv) {
-  const opts = { quick: false, save: false, list: false, out: null, names: [] };
-  for (const arg of argv) {
-    if (arg.startsWith("--out=")) opts.out = arg.slice("--out=".length);
-    else if (arg === "--quick") opts.quick = true;
-    else if (arg === "--save") opts.save = true;
-    else if (arg === "--list" || arg === "--help" || arg === "-h") opts.list = true;
-    else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}\n${usage()}`);
-    else opts.names.push(arg);
-  }
-  return opts;
 }
 
 function readVersion(path) {
@@ -63,89 +71,105 @@ function machineInfo() {
     node: process.version,
     wrangler: readVersion("node_modules/wrangler/package.json"),
     workerd: readVersion("node_modules/workerd/package.json"),
-    miniflare: readVersion("node_modules/miniflare/package.json"),
     ws: readVersion("node_modules/ws/package.json"),
   };
 }
 
-function evaluate(spec, result) {
-  return (spec.targets ?? []).map((t) => {
-    try {
-      return { name: t.name, ...t.check(result) };
-    } catch (error) {
-      return { name: t.name, actual: `n/a (${error.message})`, pass: false };
-    }
-  });
+/** The servers of one group of scenarios: edgeroom with `profile` limits, and the demo when compared. */
+async function openTargets(profile, withDemo, peerDir, log) {
+  const targets = { edgeroom: await startEdgeroom(profile) };
+  log(`edgeroom (${profile} limits) at ${targets.edgeroom.url}`);
+  if (withDemo) {
+    targets.demo = await startDemo(peerDir);
+    log(`demo at ${targets.demo.url}`);
+  }
+  return targets;
+}
+
+/** Parameters of a scenario as run (for the JSON). */
+function describe(spec) {
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => typeof v !== "function"));
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
-  if (opts.list) {
+  const { values: opts, positionals } = parseArgs({ options: OPTIONS, allowPositionals: true });
+  if (opts.list || opts.help) {
     console.log(usage());
     return 0;
   }
-  const chosen = opts.names.length > 0 ? opts.names.map((n) => findScenario(n)) : SCENARIOS;
-  const unknown = opts.names.filter((_name, i) => !chosen[i]);
+  if (opts.render) {
+    const report = JSON.parse(readFileSync(resolve(opts.render), "utf8"));
+    writeCharts(report, join(BENCH, "charts"));
+    writeFileSync(join(BENCH, "RESULTS.md"), renderMarkdown(report, readKept()));
+    console.log("wrote bench/RESULTS.md and bench/charts/");
+    return 0;
+  }
+  const chosen = positionals.length > 0 ? positionals.map((n) => findScenario(n)) : SCENARIOS;
+  const unknown = positionals.filter((_n, i) => !chosen[i]);
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}\n${usage()}`);
-  const full = opts.names.length === 0 && !opts.quick && !opts.out;
+  const peerDir = opts.peer ? resolve(opts.peer) : null;
+  const reps = opts.quick ? 1 : Number(opts.reps ?? 3);
+  const full = positionals.length === 0 && !opts.quick && !opts.out;
   const save = full || opts.save;
 
   const log = (line) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
   const startedAt = new Date();
-  log(`starting${process.env.BENCH_URL ? ` against ${process.env.BENCH_URL}` : " wrangler dev"}`);
-  const target = await openTarget();
-  log(`target ${target.url}${target.directUrl ? `, runtime port ${target.directUrl}` : ""}`);
-  for (const p of target.processes) log(`  process ${p.role} pid ${p.pid}`);
-
-  const ctx = { target, quick: opts.quick, log, runTag: randomUUID().slice(0, 6) };
-  // Optional: a higher priority for the generator and the server on a machine shared with other jobs.
+  // The run is bounded: on a signal or past its deadline, the servers are killed and the run exits.
+  const abort = (why) => {
+    console.error(`[bench] ${why}: stopping the servers`);
+    killAll();
+    process.exit(3);
+  };
+  process.on("SIGINT", () => abort("interrupted"));
+  process.on("SIGTERM", () => abort("terminated"));
+  setTimeout(
+    () => abort(`deadline of ${opts["max-minutes"]} minutes passed`),
+    Number(opts["max-minutes"]) * 60_000,
+  ).unref();
+  const runTag = randomUUID().slice(0, 6);
   const nice = process.env.BENCH_NICE ? Number(process.env.BENCH_NICE) : null;
-  if (nice !== null) log(`priority: nice ${nice} for the generator and the server processes`);
+  const gens = { edgeroom: new LoadGenerator(Number(opts.threads)), demo: new LoadGenerator(Number(opts.threads)) };
   const results = {};
+  const servers = {};
   let failures = 0;
   try {
-    for (const spec of chosen) {
-      if (spec.direct && !(await target.refresh()).directUrl) {
-        log(`${spec.name}: skipped (runtime port not found)`);
-        results[spec.name] = { skipped: "runtime port not found" };
-        continue;
+    // One group per edgeroom server profile, in catalogue order; each group's servers stop after it.
+    const groups = [...new Set(chosen.map((s) => s.server))];
+    for (const profile of groups) {
+      const specs = chosen.filter((s) => s.server === profile);
+      const withDemo = Boolean(peerDir) && specs.some((s) => s.peer);
+      const targets = await openTargets(profile, withDemo, peerDir, log);
+      for (const t of Object.values(targets)) {
+        servers[`${t.name}-${t.profile}`] = { name: t.name, profile: t.profile, vars: t.vars, source: t.source };
       }
-      const before = target.processes.map((p) => p.pid).join(",");
-      await target.refresh();
-      if (target.processes.map((p) => p.pid).join(",") !== before) {
-        log(`  server processes changed: ${target.processes.map((p) => `${p.role} ${p.pid}`).join(", ")}`);
-        log(`  wrangler output (tail):\n${target.output().slice(-3000)}`);
-      }
-      if (nice !== null) reniceAll([process.pid, ...target.processes.map((p) => p.pid)], nice);
-      const idleBusyPct = await waitForQuiet({ maxWaitMs: opts.quick ? 3000 : 20_000 });
-      log(`${spec.name}: machine busy ${idleBusyPct}% before start`);
-      const t0 = performance.now();
+      const ctx = { targets, gens, quick: opts.quick, reps, profile: opts.profile, log, runTag };
       try {
-        const result = await spec.run(ctx, spec);
-        const targets = evaluate(spec, result);
-        results[spec.name] = {
-          kind: spec.kind,
-          spec: describe(spec, opts.quick),
-          reference: spec.reference ?? null,
-          machineBusyBeforePct: idleBusyPct,
-          elapsedSec: Math.round((performance.now() - t0) / 100) / 10,
-          ...result,
-          targets,
-        };
-        for (const t of targets) log(`  target ${t.name}: ${t.actual} ${t.pass ? "PASS" : "FAIL"}`);
-      } catch (error) {
-        failures++;
-        log(`${spec.name}: ERROR ${error.stack ?? error}`);
-        results[spec.name] = {
-          kind: spec.kind,
-          spec: describe(spec, opts.quick),
-          error: String(error.message ?? error),
-        };
+        for (const spec of specs) {
+          if (nice !== null)
+            reniceAll([process.pid, ...Object.values(targets).flatMap((t) => t.processes.map((p) => p.pid))], nice);
+          log(`${spec.name}: ${spec.about}`);
+          const t0 = performance.now();
+          try {
+            const result = await spec.run(ctx, spec);
+            results[spec.name] = {
+              kind: spec.kind,
+              spec: describe(spec),
+              elapsedSec: Math.round((performance.now() - t0) / 1000),
+              ...result,
+            };
+          } catch (error) {
+            failures++;
+            log(`${spec.name}: ERROR ${error.stack ?? error}`);
+            results[spec.name] = { kind: spec.kind, spec: describe(spec), error: String(error.message ?? error) };
+          }
+        }
+      } finally {
+        for (const t of Object.values(targets)) await t.stop();
       }
     }
   } finally {
-    log("stopping server");
-    await target.stop();
+    await gens.edgeroom.stop();
+    await gens.demo.stop();
   }
 
   const report = {
@@ -153,57 +177,36 @@ async function main() {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     quick: opts.quick,
-    command: [
-      ...Object.entries(process.env)
-        .filter(([name]) => name.startsWith("BENCH_") && name !== "BENCH_ADMIN_SECRET")
-        .map(([name, value]) => `${name}=${value}`),
-      "node bench/run.mjs",
-      ...process.argv.slice(2),
-    ].join(" "),
+    reps,
+    profile: opts.profile,
+    peer: Boolean(peerDir),
+    generatorThreads: Number(opts.threads),
+    command: ["npm run bench --", ...process.argv.slice(2).map((a) => (a === opts.peer ? "<dir>" : a))].join(" "),
     machine: { ...machineInfo(), loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
-    target: {
-      external: target.external,
-      url: target.url,
-      directUrl: target.directUrl,
-      processes: target.processes,
-      source: target.source,
-      nice,
-      vars: target.external ? null : { SEND_RATE_PER_SEC: "100000", SEND_BURST: "100000" },
-    },
+    nice,
+    servers,
     scenarios: results,
   };
-  const markdown = renderMarkdown(report, readExistingAnalysis());
-  if (opts.out) {
-    const outPath = join(BENCH, "results", `${opts.out.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
-    writeFileSync(outPath, `${JSON.stringify(report, null, 2)}\n`);
-    log(`wrote ${outPath}`);
-    console.log(`\n${markdown}`);
-  } else if (save) {
-    const jsonPath = join(BENCH, "results", `${report.date}${opts.quick ? "-quick" : ""}.json`);
-    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(BENCH, "RESULTS.md"), markdown);
-    log(`wrote ${jsonPath} and bench/RESULTS.md`);
-  } else {
-    console.log(`\n${markdown}`);
+  const name = opts.out ? opts.out.replace(/[^A-Za-z0-9_.-]/g, "_") : `${report.date}${opts.quick ? "-quick" : ""}`;
+  report.resultsFile = `bench/results/${name}.json`;
+  const markdown = renderMarkdown(report, readKept());
+  if (save || opts.out) {
+    writeFileSync(join(BENCH, "results", `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote ${report.resultsFile}`);
   }
+  if (save) {
+    writeCharts(report, join(BENCH, "charts"));
+    writeFileSync(join(BENCH, "RESULTS.md"), markdown);
+    log("wrote bench/RESULTS.md and bench/charts/");
+  } else console.log(`\n${markdown}`);
   return failures > 0 ? 1 : 0;
 }
 
-/** The scenario parameters as run (for the JSON). */
-function describe(spec, quick) {
-  const { run: _run, targets: _targets, reference: _reference, ...rest } = spec;
-  return { ...rest, quick };
-}
-
-/**
- * The hand-written parts of the current RESULTS.md, kept when it is regenerated: the analysis between
- * the markers and any sections after the end marker.
- */
-function readExistingAnalysis() {
+/** The hand-written analysis of the current RESULTS.md (between the markers), kept when it is regenerated. */
+function readKept() {
   const path = join(BENCH, "RESULTS.md");
   if (!existsSync(path)) return null;
-  const text = readFileSync(path, "utf8");
-  const m = text.match(/<!-- analysis:start -->\n([\s\S]*?)<!-- analysis:end -->\n?([\s\S]*)$/);
+  const m = readFileSync(path, "utf8").match(/<!-- analysis:start -->\n([\s\S]*?)<!-- analysis:end -->\n?([\s\S]*)$/);
   return m ? { analysis: m[1], trailer: m[2] } : null;
 }
 

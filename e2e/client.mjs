@@ -1,5 +1,8 @@
-// Shared end-to-end client helpers: a real `ws` socket with a frame queue (batch frames unpacked),
-// waits with timeouts, and small HTTP helpers for the client API. Used by the e2e test files.
+// Shared end-to-end client helpers: one JSON-over-HTTP call that keeps the raw status and envelope
+// (`requestJson`), one raw room socket (`openRoomSocket` + `unpackFrames`, also the benchmarks' load
+// generator), a room socket with a frame queue on top of it (`RoomSocket`), and waits with timeouts.
+// Where a caller needs neither raw answers nor raw frames, the typed client (public/client.js) is the
+// one to use.
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 
@@ -37,23 +40,13 @@ export async function eventually(check, { timeoutMs = 3000, intervalMs = 100, wh
 }
 
 /**
- * The client API of the server at `baseUrl`: returns `api(method, path, token, body)`, a call with the
- * `ACCESS-TOKEN` header (path relative to /api) that resolves to { status, body, headers }; `body` is
- * the parsed JSON envelope (or null when the response is not JSON).
+ * One HTTP call with an optional JSON body: resolves to { status, body, headers }, where `body` is the
+ * parsed JSON (or null when the response is not JSON). Never throws on an HTTP status.
  */
-export function clientApi(baseUrl) {
-  return (method, path, token, body) => apiCall(baseUrl, method, path, token, body);
-}
-
-async function apiCall(baseUrl, method, path, token, body) {
-  const headers = {};
-  if (token) headers["ACCESS-TOKEN"] = token;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${baseUrl}/api${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+export async function requestJson(url, { method = "GET", headers = {}, body } = {}) {
+  const all = { ...headers };
+  if (body !== undefined) all["content-type"] = "application/json";
+  const res = await fetch(url, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let parsed = null;
   try {
@@ -62,6 +55,16 @@ async function apiCall(baseUrl, method, path, token, body) {
     // not JSON
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * The client API of the server at `baseUrl`: returns `api(method, path, token, body)`, a call with the
+ * `ACCESS-TOKEN` header (path relative to /api) that resolves to { status, body, headers }; `body` is
+ * the parsed JSON envelope (or null when the response is not JSON).
+ */
+export function clientApi(baseUrl) {
+  return (method, path, token, body) =>
+    requestJson(`${baseUrl}/api${path}`, { method, headers: token ? { "ACCESS-TOKEN": token } : {}, body });
 }
 
 /** A client token for `userId` from the signed admin API. */
@@ -76,6 +79,32 @@ export function uid(prefix) {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
+/** The socket URL of a room (`wsUrl` is the server's ws:// origin), with the token and an optional resume point. */
+export function roomSocketUrl(wsUrl, chatroomId, token, { since } = {}) {
+  let url = `${wsUrl}/api/chatrooms/${encodeURIComponent(chatroomId)}/ws?token=${encodeURIComponent(token)}`;
+  if (since !== undefined) url += `&since=${since}`;
+  return url;
+}
+
+/**
+ * Opens a raw `ws` socket to `url` with the short close timeout every client here uses. Frames arrive as
+ * Buffers on the socket's "message" event; `unpackFrames` turns one into frames. A load generator turns
+ * off permessage-deflate (offered by default, as browsers do) and UTF-8 validation to save CPU.
+ */
+export function openRoomSocket(url, { deflate = true, validateUtf8 = true } = {}) {
+  return new WebSocket(url, {
+    closeTimeout: CLOSE_TIMEOUT_MS,
+    perMessageDeflate: deflate,
+    skipUTF8Validation: !validateUtf8,
+  });
+}
+
+/** The frames of one server message: a `batch` frame unpacked in order, else the frame itself. */
+export function unpackFrames(data) {
+  const frame = JSON.parse(typeof data === "string" ? data : data.toString());
+  return frame.type === "batch" ? frame.frames : [frame];
+}
+
 /**
  * A live WebSocket to one room. Every server frame lands in a queue (a `batch` frame is unpacked in
  * order); `next()` takes the first queued frame that matches, waiting for one up to a timeout. `log`
@@ -84,9 +113,7 @@ export function uid(prefix) {
 export class RoomSocket {
   /** Connects; resolves once the upgrade succeeded, rejects with `err.status` when it was refused. */
   static open(wsUrl, chatroomId, token, { since } = {}) {
-    let url = `${wsUrl}/api/chatrooms/${encodeURIComponent(chatroomId)}/ws?token=${encodeURIComponent(token)}`;
-    if (since !== undefined) url += `&since=${since}`;
-    const socket = new RoomSocket(new WebSocket(url, { closeTimeout: CLOSE_TIMEOUT_MS }));
+    const socket = new RoomSocket(openRoomSocket(roomSocketUrl(wsUrl, chatroomId, token, { since })));
     return withTimeout(socket.opened, WAIT_MS, `socket open to ${chatroomId}`).then(
       () => socket,
       (error) => {
@@ -148,9 +175,7 @@ export class RoomSocket {
       // surfaced through `opened` or `closed`
     });
     ws.on("message", (data) => {
-      const frame = JSON.parse(data.toString());
-      const frames = frame.type === "batch" ? frame.frames : [frame];
-      for (const item of frames) {
+      for (const item of unpackFrames(data)) {
         this.queue.push(item);
         this.log.push(item);
       }

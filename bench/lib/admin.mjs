@@ -1,25 +1,26 @@
-// Signed Wildfire admin calls (SPEC §2): headers nonce, timestamp (ms), sign = sha1hex(nonce|secret|timestamp).
-import { createHash, randomUUID } from "node:crypto";
+// Signed Wildfire admin calls (SPEC §2) through the typed client's AdminClient (public/client.js), the
+// one signing implementation; this file only adds what the bench needs: the outcome of every call as a
+// value (an envelope, or the HTTP status when the answer was not one) and SDK-style nonces.
+import { AdminClient, AdminHttpError } from "../../public/client.js";
 
-/** The Wildfire signature of one call. */
-export function sign(nonce, secret, timestamp) {
-  return createHash("sha1").update(`${nonce}|${secret}|${timestamp}`).digest("hex");
-}
+/** A nonce as the official Wildfire SDK draws it: an integer in 3..100,002. */
+export const wildfireNonce = () => String(Math.floor(Math.random() * 100_000) + 3);
 
-const runId = randomUUID().slice(0, 8);
-let counter = 0;
-
-/** A caller of the admin API of one server: admin(path, body) resolves to the parsed envelope. */
-export function adminClient(baseUrl, secret) {
+/**
+ * A caller of the admin API of one server: admin(path, body) resolves to the envelope (with
+ * `httpStatus`), or to { code: null, httpStatus, text } when the server did not answer with one. `nonce`
+ * draws each call's nonce (the client's own, a random UUID, by default).
+ */
+export function adminClient(baseUrl, secret, { nonce } = {}) {
+  const client = new AdminClient({ baseUrl, secret });
   return async function admin(path, body) {
-    const nonce = `b${runId}${++counter}`;
-    const timestamp = String(Date.now());
-    const res = await fetch(`${baseUrl}/admin${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", nonce, timestamp, sign: sign(nonce, secret, timestamp) },
-      body: JSON.stringify(body),
-    });
-    return res.json();
+    try {
+      return { ...(await client.call(path, body, nonce ? { nonce: nonce() } : {})), httpStatus: 200 };
+    } catch (error) {
+      if (error instanceof AdminHttpError)
+        return { code: null, httpStatus: error.status, text: error.text.slice(0, 80) };
+      throw error;
+    }
   };
 }
 

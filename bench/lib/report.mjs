@@ -1,359 +1,412 @@
-// Renders the results JSON as bench/RESULTS.md: machine, versions, one table per kind of scenario, the
-// targets with pass/fail, CPU per process, and the profile. The hand-written analysis between the
-// analysis markers is carried over from the previous RESULTS.md.
+// Renders a run's results (run.mjs) as bench/RESULTS.md and the SVG charts in bench/charts/: side-by-side
+// tables per scenario with the ratio edgeroom / demo, the ramp per server, the SPEC §8.6 targets, the
+// HTTP APIs with their profiles, the overload timeline and the heavy legitimate users. Every figure is
+// shown with the generator's event-loop lag and the machine's idle time, so a reader sees which side
+// saturated. The hand-written analysis between the analysis markers is carried over.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { KNEE_P99_MS } from "../kinds/fanout.mjs";
+import { barChart, COLORS, lineChart } from "./svg.mjs";
 
 const fmt = (x, digits = 0) =>
   x === null || x === undefined || Number.isNaN(x)
     ? "n/a"
     : Number(x).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (x) => (x === null || x === undefined ? "n/a" : fmt(x, x < 10 ? 2 : 1));
-/** "12% (2 tries)": CPU other processes used during the reported attempt. */
-const disturbed = (i) => (i ? `${fmt(i.otherPct)}%${i.attempts > 1 ? ` (best of ${i.attempts})` : ""}` : "—");
-const range = (r) => (Array.isArray(r) ? `${fmt(r[0])}–${fmt(r[1])}` : "—");
+const us = (x) => (x === null || x === undefined ? "n/a" : fmt(x, x < 10 ? 2 : 1));
+const ratio = (a, b) => (a === null || a === undefined || !b ? "—" : `${fmt(a / b, 2)}×`);
+const TARGETS = ["edgeroom", "demo"];
 
-/** CPU of one role in a sampler result, as "% of one core". */
-function pct(cpu, role) {
-  const p = cpu?.processes?.find((x) => x.role === role);
-  return p?.pctCore === undefined || p?.pctCore === null ? "—" : `${fmt(p.pctCore)}%`;
-}
-
-function waitOf(cpu, role) {
-  const w = cpu?.processes?.find((x) => x.role === role)?.runWaitPct;
-  return w === undefined || w === null ? "—" : `${fmt(w)}%`;
-}
-
-/** "93% R, 2% D" for one sampled main thread. */
-function stateOf(states, label) {
-  const t = states?.find((x) => x.label === label);
-  if (!t || t.runningPct === null) return "—";
-  return `${fmt(t.runningPct)}%${t.diskWaitPct ? ` + ${fmt(t.diskWaitPct)}% D` : ""}`;
-}
-
-function cpuSec(cpu, role) {
-  return cpu?.processes?.find((x) => x.role === role)?.cpuSec ?? null;
-}
-
-function versus(value, reference, higherIsBetter = true) {
-  if (value === null || value === undefined || !reference) return "—";
-  const ratio = value / reference;
-  return `${fmt(ratio, 2)}×${higherIsBetter ? "" : " (lower is better)"}`;
-}
-
-function fanoutRows(scenarios) {
-  const rows = [];
-  for (const [name, r] of Object.entries(scenarios)) {
-    if (r.kind !== "fanout") continue;
-    if (r.error || r.skipped) {
-      rows.push(`| ${name} | ${r.error ? `error: ${r.error}` : `skipped: ${r.skipped}`} ||||||||||`);
-      continue;
-    }
-    const ref = r.reference;
-    rows.push(
-      `| ${name} | ${r.via} | ${r.clients} | ${r.senders} × ${r.ratePerSender}/s × ${r.durationSec} s | ${fmt(r.connect?.connectAllMs)} ms${r.connect?.repeats > 1 ? ` (${fmt(r.connect.minMs)}–${fmt(r.connect.maxMs)}, median of ${r.connect.repeats})` : ""} | ${fmt(r.offeredDeliveriesPerSec)} | **${fmt(r.deliveriesPerSec)}** | ${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p95)} / **${ms(r.latencyMs.p99)}** / ${ms(r.latencyMs.max)} | ${fmt(r.lost)} / ${fmt(r.duplicates)} | ${disturbed(r.interference)} | ${ref ? `${fmt(ref.deliveriesPerSec)}/s, p99 ${range(ref.p99Ms)} ms${ref.connectAllMs ? `, connect ${range(ref.connectAllMs.map((x) => x / 1000))} s` : ""}` : "—"} |`,
-    );
-  }
-  return rows;
-}
-
-function rampTable(name, r) {
-  const lines = [
-    `#### ${name} (${r.via}, ${r.steps?.[0]?.clients ?? "?"} clients, ${r.steps?.[0]?.senders ?? "?"} senders, ${r.stepSec} s per step)`,
-    "",
-    `Best step with p99 ≤ 100 ms and no loss: **${fmt(r.best?.deliveriesPerSec)} deliveries/s** (R = ${r.best?.ratePerSender ?? "n/a"} msg/s per sender). Stopped: ${r.stopReason}. Connect-all: ${fmt(r.connect?.connectAllMs)} ms.`,
-    "",
-    "| R msg/s/sender | offered deliveries/s | measured deliveries/s | p50 / p95 / p99 / max ms | send→ack p99 ms | send lag p99 ms | lost / dup | runtime CPU | proxy CPU | wrangler node | generator CPU | softirq | runtime main thread R (+D) | other processes | ok |",
-    "|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
-  ];
-  for (const s of r.steps ?? []) {
-    lines.push(
-      `| ${s.ratePerSender} | ${fmt(s.offeredDeliveriesPerSec)} | ${fmt(s.deliveriesPerSec)} | ${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)} / ${ms(s.latencyMs.p99)} / ${ms(s.latencyMs.max)} | ${ms(s.ackLatencyMs.p99)} | ${ms(s.sendLagMs.p99)} | ${fmt(s.lost)} / ${fmt(s.duplicates)} | ${pct(s.cpu, "workerd (runtime)")} | ${pct(s.cpu, "workerd (dev proxy)")} | ${pct(s.cpu, "wrangler (node)")} | ${pct(s.cpu, "generator")} | ${columnPct(s.cpu, "softirq")} | ${stateOf(s.threadStates, "workerd (runtime)")} | ${disturbed(s.interference)} | ${s.ok ? "yes" : `no: ${s.reasons.join(", ")}`}${s.firstTry ? ` (2nd try; 1st: ${fmt(s.firstTry.deliveriesPerSec)}/s, p99 ${ms(s.firstTry.latencyMs.p99)} ms)` : ""} |`,
-    );
-  }
-  return lines;
-}
-
-function httpRows(scenarios) {
-  const rows = [];
-  for (const [name, r] of Object.entries(scenarios)) {
-    if (r.kind !== "http") continue;
-    if (r.error) {
-      rows.push(`| ${name} | error: ${r.error} |||||||||`);
-      continue;
-    }
-    for (const [path, e] of Object.entries(r.endpoints)) {
-      rows.push(
-        `| ${name} | \`${path}\` | ${e.concurrency} | **${fmt(e.rps)}** | ${ms(e.latencyMs.p50)} / ${ms(e.latencyMs.p99)} / ${ms(e.latencyMs.max)} | ${fmt(e.requests)} / ${fmt(e.failures)} | ${pct(e.cpu, "workerd (runtime)")} | ${pct(e.cpu, "workerd (dev proxy)")} | ${pct(e.cpu, "generator")} | ${disturbed(e.interference)} |`,
-      );
-    }
-  }
-  return rows;
-}
-
-/** Seconds of a /proc/stat column as % of one core. */
-function columnPct(cpu, name) {
-  const sec = cpu?.machine?.columns?.[name];
-  return sec === undefined ? "—" : `${fmt((100 * sec) / cpu.wallSec)}%`;
-}
-
-function diskOf(cpu) {
-  const disks = cpu?.machine?.disks ?? [];
-  if (disks.length === 0) return "—";
-  return disks.map((d) => `${d.name} ${fmt(d.utilPct)}%, ${fmt(d.writtenMB, 1)} MB`).join("; ");
-}
-
-function otherProcs(cpu) {
-  const list = cpu?.machine?.otherProcesses ?? [];
-  if (list.length === 0) return "—";
-  return list
-    .slice(0, 3)
-    .map((p) => `${p.comm} ${fmt(p.pctCore)}%`)
-    .join(", ");
-}
-
-function cpuRows(scenarios) {
-  const rows = [];
-  const add = (label, cpu, deliveries) => {
-    if (!cpu) return;
-    const runtime = cpuSec(cpu, "workerd (runtime)");
-    const proxy = cpuSec(cpu, "workerd (dev proxy)");
-    const gen = cpuSec(cpu, "generator");
-    const per = (sec) => (sec !== null && deliveries ? fmt((sec * 1e6) / deliveries, 1) : "—");
-    rows.push(
-      `| ${label} | ${fmt(cpu.wallSec, 1)} s | ${pct(cpu, "workerd (runtime)")} | ${pct(cpu, "workerd (dev proxy)")} | ${pct(cpu, "wrangler (node)")} | ${pct(cpu, "generator")} | ${columnPct(cpu, "softirq")} | ${columnPct(cpu, "steal")} | ${otherProcs(cpu)} | ${diskOf(cpu)} | ${cpu.machine ? `${fmt(cpu.machine.busyPct)}%` : "—"} | ${waitOf(cpu, "workerd (runtime)")} / ${waitOf(cpu, "workerd (dev proxy)")} / ${waitOf(cpu, "generator")} | ${per(runtime)} | ${per(proxy)} | ${per(gen)} |`,
-    );
-  };
-  for (const [name, r] of Object.entries(scenarios)) {
-    if (r.error || r.skipped) continue;
-    if (r.kind === "fanout") {
-      add(`${name} connect`, r.connectCpu, null);
-      add(`${name} send`, r.cpu, r.deliveries);
-    } else if (r.kind === "profile") {
-      for (const ph of r.phases ?? []) {
-        add(`${name} ${ph.connect ? "connect-all" : `R=${ph.ratePerSender}`} (under perf)`, ph.cpu, ph.deliveries);
-      }
-    } else if (r.kind === "ramp") {
-      for (const s of r.steps) add(`${name} R=${s.ratePerSender}`, s.cpu, s.deliveries);
-    } else if (r.kind === "http") {
-      for (const [path, e] of Object.entries(r.endpoints)) add(`${name} ${path}`, e.cpu, null);
-    }
-  }
-  return rows;
-}
-
-function threadLines(scenarios) {
-  const lines = [];
-  for (const [name, r] of Object.entries(scenarios)) {
-    if (r.error || r.skipped || r.kind === "http" || r.kind === "profile") continue;
-    const cpu = r.kind === "ramp" ? (r.firstFailing?.cpu ?? r.best?.cpu) : r.cpu;
-    if (!cpu) continue;
-    const label = r.kind === "ramp" ? `${name} R=${r.firstFailing?.ratePerSender ?? r.best?.ratePerSender}` : name;
-    for (const p of cpu.processes) {
-      if (!p.threads || p.threads.length === 0) continue;
-      const top = p.threads
-        .slice(0, 4)
-        .map((t) => `${t.name} (tid ${t.tid}) ${fmt(t.pctCore)}%`)
-        .join(", ");
-      lines.push(
-        `| ${label} | ${p.role} | ${fmt(p.userSec, 2)} / ${fmt(p.sysSec, 2)} | ${p.threads.length} | ${top} |`,
-      );
-    }
-  }
-  return lines;
-}
-
-function stateRows(scenarios) {
-  const rows = [];
-  const add = (label, states) => {
-    if (!states) return;
-    rows.push(
-      `| ${label} | ${stateOf(states, "workerd (runtime)")} | ${stateOf(states, "workerd (dev proxy)")} | ${stateOf(states, "generator")} | ${states.find((t) => t.label === "workerd (runtime)")?.topDiskWaits?.join(", ") || "—"} |`,
-    );
-  };
-  for (const [name, r] of Object.entries(scenarios)) {
-    if (r.error || r.skipped) continue;
-    if (r.kind === "fanout") {
-      add(`${name} connect`, r.connect?.threadStates);
-      add(`${name} send`, r.threadStates);
-    } else if (r.kind === "profile")
-      for (const ph of r.phases ?? [])
-        add(`${name} ${ph.connect ? "connect-all" : `R=${ph.ratePerSender}`}`, ph.threadStates);
-    else if (r.kind === "ramp") for (const s of r.steps) add(`${name} R=${s.ratePerSender}`, s.threadStates);
-    else if (r.kind === "http")
-      for (const [path, e] of Object.entries(r.endpoints)) add(`${name} ${path}`, e.threadStates);
-  }
-  return rows;
-}
-
-const CATEGORIES = [
-  ["kernel", "kernel (syscalls, TCP, scheduler)"],
-  ["runtime C++ (kj / capnp / workerd)", "runtime I/O (kj / capnp / workerd C++)"],
-  ["JavaScript / V8", "JavaScript / V8 (JIT code, builtins, GC)"],
-  ["SQLite", "SQLite"],
-  ["node / libuv C++", "node / libuv C++"],
-  ["allocator", "memory allocator"],
-  ["libc", "libc"],
+/** Rows of a side-by-side table: [label, key, formatter, "lower"|"higher" is better]. */
+const FANOUT_ROWS = [
+  ["deliveries/s", "deliveriesPerSec", (x) => fmt(x), "higher"],
+  ["latency p50 ms", "p50", ms, "lower"],
+  ["latency p99 ms", "p99", ms, "lower"],
+  ["send→ack p99 ms (demo: echo to sender)", "ackP99", ms, "lower"],
+  ["lost / duplicates (worst run)", null, null, null],
+  ["runtime CPU µs per delivery", "runtimeUsPerDelivery", us, "lower"],
+  ["runtime CPU, % of a core", "runtimePct", (x) => fmt(x), "lower"],
+  ["deliveries per frame", "deliveriesPerFrame", (x) => fmt(x, 2), null],
+  ["connect-all ms", "connectAllMs", (x) => fmt(x), "lower"],
+  ["generator: event-loop lag p99 ms", "generatorLagP99", ms, null],
+  ["generator CPU µs per delivery", "generatorUsPerDelivery", us, null],
+  ["machine idle %", "idlePct", (x) => fmt(x), null],
 ];
 
-function perfLines(scenarios) {
-  const r = Object.values(scenarios).find((x) => x.kind === "profile" && !x.error);
-  if (!r) return ["(no profile scenario in this run)"];
-  const lines = [];
-  for (const ph of r.phases ?? []) {
-    lines.push(`#### ${ph.title}${ph.connect ? `: ${fmt(ph.connect.connectAllMs)} ms` : ""}`, "");
-    if (!ph.perf) {
-      lines.push("(perf was not available)", "");
+function sideBySide(r) {
+  const present = TARGETS.filter((t) => r.byTarget?.[t]);
+  const lines = [
+    `| figure (median of runs) | ${present.join(" | ")} | edgeroom / demo |`,
+    `|---|${present.map(() => "---:").join("|")}|---:|`,
+  ];
+  for (const [label, key, f, better] of FANOUT_ROWS) {
+    if (key === null) {
+      lines.push(
+        `| ${label} | ${present.map((t) => `${fmt(r.byTarget[t].median.lost)} / ${fmt(r.byTarget[t].median.duplicates)}`).join(" | ")} | |`,
+      );
       continue;
     }
+    const v = present.map((t) => r.byTarget[t].median[key]);
+    const rat = present.length === 2 ? ratio(v[0], v[1]) : "—";
     lines.push(
-      `| process | CPU (% of a core) | samples | ${CATEGORIES.map(([label]) => label).join(" | ")} | other |`,
-      `|---|---:|---:|${CATEGORIES.map(() => "---:").join("|")}|---:|`,
+      `| ${label} | ${v.map(f).join(" | ")} | ${rat}${better && rat !== "—" ? ` (${better} is better)` : ""} |`,
     );
-    for (const p of ph.perf) {
-      if (p.error) {
-        lines.push(`| perf error: ${p.error} |`);
-        continue;
-      }
-      const cat = new Map((p.byCategory ?? []).map((c) => [c.what, c.pct]));
-      const known = CATEGORIES.reduce((sum, [, key]) => sum + (cat.get(key) ?? 0), 0);
-      const cpuP = ph.cpu?.processes?.find((x) => x.role === p.role);
+  }
+  const runs = present.map((t) => `${t}: ${r.byTarget[t].runs.length}`).join(", ");
+  lines.push(
+    "",
+    `Runs per server: ${runs}. All runs' p99 (ms): ${present.map((t) => `${t} ${r.byTarget[t].runs.map((x) => ms(x.latencyMs.p99)).join(", ")}`).join("; ")}.`,
+  );
+  return lines;
+}
+
+function rampTables(r) {
+  const lines = [];
+  for (const t of TARGETS) {
+    const x = r.byTarget?.[t];
+    if (!x) continue;
+    lines.push(
+      `#### ${t}: knee **${x.knee ? `${fmt(x.knee.offered)} offered, ${fmt(x.knee.deliveriesPerSec)} delivered/s` : "below the first step"}** (stopped at ${x.stopReason})`,
+      "",
+      "| offered/s | delivered/s | p50 / p99 ms | ack p99 ms | lost | runtime µs/delivery | runtime % core | generator % core | gen. lag p99 ms | idle % | ok |",
+      "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    );
+    for (const s of x.steps) {
+      const m = s.median;
+      const genPct = median(s.runs.map((run) => run.cpu?.processes?.find((p) => p.role === "generator")?.pctCore));
       lines.push(
-        `| ${p.role} | ${cpuP ? `${fmt(cpuP.pctCore)}%` : "—"} | ${fmt(p.samples)} | ${CATEGORIES.map(([, key]) => `${fmt(cat.get(key) ?? 0, 1)}%`).join(" | ")} | ${fmt(Math.max(0, 100 - known), 1)}% |`,
+        `| ${fmt(s.offered)} | ${fmt(m.deliveriesPerSec)} | ${ms(m.p50)} / ${ms(m.p99)} | ${ms(m.ackP99)} | ${fmt(m.lost)} | ${us(m.runtimeUsPerDelivery)} | ${fmt(m.runtimePct)} | ${fmt(genPct)} | ${ms(m.generatorLagP99)} | ${fmt(m.idlePct)} | ${s.ok ? "yes" : `no: ${s.reasons.join(", ")}`} |`,
       );
-    }
-    lines.push("");
-    for (const p of ph.perf) {
-      if (p.error || p.samples < 100) continue;
-      const top = p.bySymbol
-        .slice(0, 10)
-        .map((x) => `\`${x.what.replace(/\|/g, "\\|").slice(0, 90)}\` ${fmt(x.pct, 1)}%`)
-        .join(", ");
-      lines.push(`- **${p.role}** top symbols: ${top}`);
     }
     lines.push("");
   }
   return lines;
 }
 
-function targetRows(scenarios) {
+function median(values) {
+  const xs = values.filter((x) => typeof x === "number").sort((a, b) => a - b);
+  return xs.length ? xs[Math.floor(xs.length / 2)] : null;
+}
+
+/** SPEC §8.6 targets, where both servers ran. */
+function targetRows(s) {
   const rows = [];
-  for (const [name, r] of Object.entries(scenarios)) {
-    for (const t of r.targets ?? [])
-      rows.push(`| ${name} | ${t.name} | ${t.actual} | ${t.pass ? "✅ pass" : "❌ fail"} |`);
+  for (const [name, r] of Object.entries(s)) {
+    if (r.kind !== "fanout" || !r.byTarget?.demo) continue;
+    const e = r.byTarget.edgeroom.median;
+    const d = r.byTarget.demo.median;
+    rows.push(`| ${name}: p50 ≤ demo | ${ms(e.p50)} vs ${ms(d.p50)} ms | ${e.p50 <= d.p50 ? "✅" : "❌"} |`);
+    rows.push(`| ${name}: p99 ≤ demo | ${ms(e.p99)} vs ${ms(d.p99)} ms | ${e.p99 <= d.p99 ? "✅" : "❌"} |`);
+    if (name === "fanout-500") {
+      rows.push(
+        `| ${name}: runtime CPU per delivery ≤ demo | ${us(e.runtimeUsPerDelivery)} vs ${us(d.runtimeUsPerDelivery)} µs | ${e.runtimeUsPerDelivery <= d.runtimeUsPerDelivery ? "✅" : "❌"} |`,
+      );
+    }
+  }
+  const ramp = s["ramp-200"];
+  if (ramp?.byTarget?.demo) {
+    const e = ramp.byTarget.edgeroom.knee?.offered ?? 0;
+    const d = ramp.byTarget.demo.knee?.offered ?? 0;
+    rows.push(
+      `| ramp-200: knee ≥ 3× demo | ${fmt(e)} vs ${fmt(d)} offered/s (${ratio(e, d)}) | ${d > 0 && e >= 3 * d ? "✅" : "❌"} |`,
+    );
   }
   return rows;
 }
 
-function referenceRows(scenarios) {
-  const rows = [];
-  for (const [name, r] of Object.entries(scenarios)) {
-    const ref = r.reference;
-    if (!ref || r.error || r.skipped) continue;
-    const measured = r.kind === "ramp" ? r.best?.deliveriesPerSec : r.deliveriesPerSec;
-    const p99 = r.kind === "ramp" ? r.best?.latencyMs?.p99 : r.latencyMs?.p99;
-    rows.push(
-      `| ${name} | ${fmt(ref.deliveriesPerSec)}/s${ref.p99Ms ? `, p99 ${range(ref.p99Ms)} ms` : ""}${ref.connectAllMs ? `, connect ${range(ref.connectAllMs)} ms` : ""} | ${fmt(measured)}/s, p99 ${ms(p99)} ms${ref.connectAllMs ? `, connect ${fmt(r.connect?.connectAllMs)} ms` : ""} | ${versus(measured, ref.deliveriesPerSec)} | ${ref.p99Ms && p99 !== null && p99 !== undefined ? (p99 <= ref.p99Ms[0] ? "better than the whole range" : p99 <= ref.p99Ms[1] ? "inside the range" : "worse") : "—"} |`,
+function profileLines(title, p) {
+  if (!p) return [];
+  if (p.error) return [`- ${title}: profile failed (${p.error})`];
+  const lines = [
+    `**${title}** — ${fmt(p.busyMs)} ms busy of ${fmt(p.sampledMs)} ms sampled (\`${p.file}\`). Self time, top frames:`,
+    "",
+    "| frame | self ms | % of busy |",
+    "|---|---:|---:|",
+    ...p.selfTop
+      .slice(0, 12)
+      .map((f) => `| \`${f.frame.replace(/\|/g, "\\|")}\` | ${fmt(f.ms, 1)} | ${fmt(f.pctOfBusy, 1)} |`),
+    "",
+    `By module (self): ${p.byModule
+      .slice(0, 8)
+      .map((m) => `${m.frame} ${fmt(m.pctOfBusy, 1)}%`)
+      .join(", ")}.`,
+    "",
+    `Inclusive (self + callees): ${p.totalTop
+      .slice(0, 10)
+      .map((f) => `\`${f.frame}\` ${fmt(f.pctOfBusy, 0)}%`)
+      .join(", ")}.`,
+    "",
+  ];
+  return lines;
+}
+
+function nativeLine(n) {
+  if (!n?.samples) return [];
+  return [
+    `Native (perf, runtime process): ${n.byCategory
+      .slice(0, 6)
+      .map((c) => `${c.what} ${fmt(c.pct, 1)}%`)
+      .join(", ")}; top symbols: ${n.bySymbol
+      .slice(0, 6)
+      .map((x) => `\`${x.what.slice(0, 60)}\` ${fmt(x.pct, 1)}%`)
+      .join(", ")}.`,
+    "",
+  ];
+}
+
+function httpLines(s) {
+  const lines = [
+    "| scenario | endpoint | concurrency | req/s | p50 / p99 ms | failures | runtime µs/request | dev proxy µs/request | wrangler µs/request | runtime % core | generator % core | gen. lag p99 ms | idle % |",
+    "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  const profiles = [];
+  for (const [name, r] of Object.entries(s)) {
+    if (r.kind !== "http" || r.error) continue;
+    for (const [path, e] of Object.entries(r.endpoints)) {
+      const m = e.median;
+      lines.push(
+        `| ${name} | \`${path}\` | ${e.concurrency} | **${fmt(m.rps)}** | ${ms(m.p50)} / ${ms(m.p99)} | ${fmt(m.failures)} | ${us(m.runtimeUsPerRequest)} | ${us(m.proxyUsPerRequest)} | ${us(m.wranglerUsPerRequest)} | ${fmt(m.runtimePct)} | ${fmt(m.generatorPct)} | ${ms(m.generatorLagP99)} | ${fmt(m.idlePct)} |`,
+      );
+      if (e.profile)
+        profiles.push(
+          ...profileLines(`${path} (profiled pass: ${fmt(e.profile.rps)} req/s)`, e.profile.js),
+          ...nativeLine(e.profile.native),
+        );
+    }
+  }
+  return [...lines, "", ...profiles];
+}
+
+/**
+ * p50 / p99 of answers that came, unless more than 1% never came within the drain: then the percentile
+ * is only known to exceed the phase and its drain.
+ */
+function tail(latency, missing, total, drainMs) {
+  if (total > 0 && missing / total > 0.01) {
+    return `> ${fmt(drainMs)} ms after the last send: ${fmt(missing)} of ${fmt(total)} (${fmt((100 * missing) / total, 1)}%) never arrived (of those that did: ${ms(latency.p50)} / ${ms(latency.p99)} ms)`;
+  }
+  return `${ms(latency.p50)} / **${ms(latency.p99)}** ms`;
+}
+
+function overloadLines(r) {
+  if (!r || r.error) return [r?.error ? `error: ${r.error}` : "(not run)"];
+  const t = r.timeline;
+  // Sends the room shed silently were never stored: then only acked sends owe deliveries.
+  const shed = r.unanswered > 0 && r.stored !== null && r.stored <= r.accepted;
+  const expected = (shed ? r.accepted : r.sent - r.refused) * r.liveClients;
+  const lines = [
+    `Room budget ROOM_SENDS_PER_SEC: ${r.roomBudget}. Offered ${fmt(r.offeredSendsPerSec)} sends/s from one socket for ${fmt(r.durationSec)} s; sent ${fmt(r.sent)} (${fmt(r.sentPerSec)}/s), acked ${fmt(r.accepted)} (${fmt(r.acceptedPerSec)}/s), refused by an error frame naming the send ${fmt(r.refused)}; ROOM_BUSY frames ${fmt(r.busyErrors)} (retryAfterSec ${JSON.stringify(r.retryAfterSec)}); ${shed ? `**shed without a frame of their own (not stored; the room sends one ROOM_BUSY notice a second per socket): ${fmt(r.unanswered)}**` : `**unanswered after a ${fmt(r.drainMs)} ms drain: ${fmt(r.unanswered)}**`}. Stored: **${fmt(r.stored)}** messages. Ack p50 / p99 ${shed ? `${ms(r.ackLatencyMs.p50)} / **${ms(r.ackLatencyMs.p99)}** ms (acked sends)` : tail(r.ackLatencyMs, r.unanswered, r.sent, r.drainMs)}; delivery p50 / p99 ${tail(r.latencyMs, expected - r.deliveries, expected, r.drainMs)} to ${fmt(r.liveClients)} clients (lost ${fmt(r.lost)}). Generator lag p99 ${ms(r.generatorLagMs.p99)} ms, machine idle ${fmt(r.machine.idlePct)}%.`,
+    "",
+    "![overload timeline](charts/overload-timeline.svg)",
+    "",
+    `| sent in slot (${t.slotMs} ms) | acked | ack p50 / p99 ms | deliveries | delivery p50 / p99 ms |`,
+    "|---:|---:|---|---:|---|",
+  ];
+  t.delivery.forEach((d, i) => {
+    const a = t.ack[i];
+    if (!a.count && !d.count) return;
+    lines.push(
+      `| ${fmt((i * t.slotMs) / 1000, 1)} s | ${fmt(a.count)} | ${ms(a.p50)} / ${ms(a.p99)} | ${fmt(d.count)} | ${ms(d.p50)} / ${ms(d.p99)} |`,
+    );
+  });
+  return lines;
+}
+
+function heavyLines(s) {
+  const lines = [];
+  const b = s["admin-batch"];
+  if (b && !b.error) {
+    lines.push(
+      `**admin-batch** (${b.spec.about}): ${fmt(b.requests)} calls at ${fmt(b.rps)}/s${b.skipped ? ` (${fmt(b.skipped)} more not sent: 256 already in flight)` : ""}, **${fmt(b.successPct, 1)}% succeeded**; outcomes ${JSON.stringify(b.byOutcome)}; latency p50 / p99 ${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)} ms; schedule lag p99 ${ms(b.scheduleLagMs.p99)} ms; generator lag p99 ${ms(b.mainThreadLagMs?.p99)} ms; machine idle ${fmt(b.machine.idlePct)}%.`,
+      "",
+    );
+  } else if (b?.error) lines.push(`admin-batch: error: ${b.error}`, "");
+  const h = s["host-moderation"];
+  if (h && !h.error) {
+    const m = h.moderation;
+    lines.push(
+      `**host-moderation** (${h.spec.about}): ${fmt(m.requests)} restriction calls, **${fmt(m.successPct, 1)}% succeeded**; outcomes ${JSON.stringify(m.byOutcome)}; latency p50 / p99 ${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p99)} ms. The room meanwhile: ${fmt(h.fanout.deliveriesPerSec)} deliveries/s, p50 / p99 ${ms(h.fanout.latencyMs.p50)} / ${ms(h.fanout.latencyMs.p99)} ms, lost ${fmt(h.fanout.lost)}, send errors ${JSON.stringify(h.fanout.errors)}; generator lag p99 ${ms(h.fanout.generatorLagMs.p99)} ms; machine idle ${fmt(h.machine.idlePct)}%.`,
+      "",
+    );
+  } else if (h?.error) lines.push(`host-moderation: error: ${h.error}`, "");
+  return lines.length ? lines : ["(not run)"];
+}
+
+function fanoutProfiles(s) {
+  const lines = [];
+  for (const [name, r] of Object.entries(s)) {
+    for (const [t, p] of Object.entries(r.profiles ?? {})) {
+      lines.push(...profileLines(`${name}, ${t}, send phase`, p.send), ...nativeLine(p.native));
+    }
+  }
+  return lines;
+}
+
+/** Writes the charts of a run into `dir` (bench/charts). */
+export function writeCharts(report, dir) {
+  mkdirSync(dir, { recursive: true });
+  const s = report.scenarios;
+  const ramp = s["ramp-200"];
+  if (ramp?.byTarget) {
+    const series = [];
+    const cpu = [];
+    for (const t of TARGETS) {
+      const steps = ramp.byTarget[t]?.steps;
+      if (!steps) continue;
+      series.push({
+        name: `${t} p50`,
+        color: COLORS[t],
+        dash: "5 4",
+        points: steps.map((x) => [x.offered, x.median.p50]),
+      });
+      series.push({ name: `${t} p99`, color: COLORS[t], points: steps.map((x) => [x.offered, x.median.p99]) });
+      cpu.push({ name: t, color: COLORS[t], points: steps.map((x) => [x.offered, x.median.runtimeUsPerDelivery]) });
+    }
+    writeFileSync(
+      join(dir, "latency-vs-load.svg"),
+      lineChart({
+        title: "Latency vs offered load (200 clients, 10 senders)",
+        xLabel: "offered deliveries/s",
+        yLabel: "latency ms (log)",
+        series,
+        logX: true,
+        logY: true,
+        hLines: [{ y: KNEE_P99_MS, label: `${KNEE_P99_MS} ms bound` }],
+      }),
+    );
+    writeFileSync(
+      join(dir, "cpu-vs-load.svg"),
+      lineChart({
+        title: "Runtime CPU per delivery vs offered load",
+        xLabel: "offered deliveries/s",
+        yLabel: "µs of workerd CPU per delivery (log)",
+        series: cpu,
+        logX: true,
+        logY: true,
+      }),
     );
   }
-  return rows;
+  const groups = Object.entries(s)
+    .filter(([, r]) => r.kind === "fanout" && r.byTarget)
+    .map(([name, r]) => ({
+      label: name,
+      bars: TARGETS.filter((t) => r.byTarget[t]).map((t) => ({
+        name: t,
+        color: COLORS[t],
+        value: r.byTarget[t].median.runtimeUsPerDelivery,
+      })),
+    }));
+  if (groups.length)
+    writeFileSync(
+      join(dir, "cpu-per-delivery.svg"),
+      barChart({ title: "Runtime CPU per delivery (median)", yLabel: "µs of workerd CPU per delivery", groups }),
+    );
+  const latency = Object.entries(s)
+    .filter(([, r]) => r.kind === "fanout" && r.byTarget)
+    .map(([name, r]) => ({
+      label: name,
+      bars: TARGETS.filter((t) => r.byTarget[t]).flatMap((t) => [
+        { name: `${t} p50`, color: `${COLORS[t]}99`, value: r.byTarget[t].median.p50 },
+        { name: `${t} p99`, color: COLORS[t], value: r.byTarget[t].median.p99 },
+      ]),
+    }));
+  if (latency.length)
+    writeFileSync(
+      join(dir, "fanout-latency.svg"),
+      barChart({ title: "Fan-out latency (median of runs)", yLabel: "ms", groups: latency }),
+    );
+  const o = s.overload;
+  if (o?.timeline) {
+    const x = (i) => ((i + 0.5) * o.timeline.slotMs) / 1000;
+    writeFileSync(
+      join(dir, "overload-timeline.svg"),
+      lineChart({
+        title: `Overload: ${o.offeredSendsPerSec} sends/s from one socket`,
+        xLabel: "send time, s",
+        yLabel: "p99 latency ms (log)",
+        logY: true,
+        series: [
+          { name: "ack p99", color: COLORS.edgeroom, points: o.timeline.ack.map((a, i) => [x(i), a.p99]) },
+          { name: "delivery p99", color: COLORS.demo, points: o.timeline.delivery.map((d, i) => [x(i), d.p99]) },
+        ],
+      }),
+    );
+  }
 }
 
 /** `kept` = { analysis, trailer }: hand-written text carried over from the previous RESULTS.md. */
 export function renderMarkdown(report, kept) {
-  const analysis = kept?.analysis ?? null;
-  const trailer = kept?.trailer?.trim() ? kept.trailer : "";
   const m = report.machine;
   const s = report.scenarios;
+  const server = (key) => report.servers[key];
+  const edgeroom = Object.values(report.servers).find((x) => x.name === "edgeroom");
+  const demo = Object.values(report.servers).find((x) => x.name === "demo");
   const lines = [
     "# edgeroom benchmark results",
     "",
-    `Run ${report.startedAt} → ${report.finishedAt}${report.quick ? " (**quick mode: short durations, smoke figures only**)" : ""}. Command: \`${report.command ?? "node bench/run.mjs"}\`. Raw figures: \`bench/results/${report.date}${report.quick ? "-quick" : ""}.json\`. Regenerate with \`npm run bench\` (all scenarios, 10–30 min depending on how busy the machine is) — see \`node bench/run.mjs --list\`.`,
-    "",
-    "## Machine and versions",
+    `Run ${report.startedAt} → ${report.finishedAt}${report.quick ? " (**quick mode: short runs, smoke figures only**)" : ""}. Command: \`${report.command}\`. Raw figures: \`${report.resultsFile}\`. ${report.reps} interleaved run(s) per server and scenario (edgeroom, demo, edgeroom, …), median reported; load generator: ${report.generatorThreads} worker threads.`,
     "",
     "| | |",
     "|---|---|",
-    `| CPU | ${m.cpuModel}, ${m.cpuCount} cores (generator, dev proxy and runtime share them) |`,
-    `| Memory | ${m.totalMemGiB} GiB |`,
-    `| Kernel | ${m.kernel} |`,
-    `| Node (generator) | ${m.node}, ws ${m.ws} |`,
-    `| wrangler / miniflare / workerd | ${m.wrangler} / ${m.miniflare} / ${m.workerd} |`,
-    `| Server | ${report.target.external ? `external ${report.target.url}` : `own \`wrangler dev\` (fresh state, ${report.target.source?.snapshot ? "sources copied to a temp dir so edits cannot reload it mid-run" : "working tree"}), SEND_RATE_PER_SEC = SEND_BURST = 100000`}; runtime port ${report.target.directUrl ? "found" : "not found"} |`,
-    `| Priority | ${report.target.nice === null || report.target.nice === undefined ? "default (nice 0)" : `generator and server threads at nice ${report.target.nice} (shared machine)`} |`,
-    `| Code | ${report.target.source ? `commit ${report.target.source.commit?.slice(0, 10) ?? "?"}${report.target.source.uncommittedSrcFiles ? ` + ${report.target.source.uncommittedSrcFiles} uncommitted file(s) under src/` : ""}` : "n/a"} |`,
+    `| Machine | ${m.cpuModel}, ${m.cpuCount} cores shared by generator, dev proxies and runtimes; ${m.totalMemGiB} GiB; kernel ${m.kernel}; load average at the end ${m.loadavgAtEnd.join(" / ")} |`,
+    `| Versions | Node ${m.node}, ws ${m.ws}, wrangler ${m.wrangler}, workerd ${m.workerd} |`,
+    `| edgeroom | commit ${edgeroom?.source?.commit?.slice(0, 10) ?? "?"}${edgeroom?.source?.uncommittedFiles ? ` + ${edgeroom.source.uncommittedFiles} uncommitted file(s)` : ""}; servers: ${Object.entries(
+      report.servers,
+    )
+      .filter(([, x]) => x.name === "edgeroom")
+      .map(([k]) => `\`${server(k).profile}\``)
+      .join(", ")} limits (see bench/lib/server.mjs) |`,
+    `| reference | ${demo ? `cloudflare/workers-chat-demo ${demo.source?.commit?.slice(0, 10) ?? ""}, per-IP limiter off (${Object.keys(demo.vars).join(", ")}=1)` : "not run (no --peer)"} |`,
     "",
-    "Method: one Node process opens every socket (`ws`, no permessage-deflate), the first S sockets send R msg/s each, interleaved evenly; each message's content starts with its send time (`performance.now()`), so latency = receive time − send time on one clock, for every delivery (one message at one client, the sender's own socket included). Lost = acked seqs a client had not received by the end of the drain (≤ 2 s after the last send); duplicates = a seq twice at one client. Deliveries/s = unique deliveries ÷ (last delivery − first send). The machine is shared with other jobs: each measured phase waits (≤ 30 s) for a quiet machine, is repeated (≤ 4 tries) when other processes used more than 8% of a core during it, and the least disturbed try is reported; the *other processes* columns give that try's interference. CPU = utime+stime from `/proc/<pid>/stat` over the phase, in % of one core.",
+    "Method: every client is a `ws` socket (no permessage-deflate) in the generator's worker threads; the first S sockets send R msg/s each, evenly interleaved; a message's content carries its send time on the machine's monotonic clock, so latency = receive − send for every delivery (one message at one client, the sender included). The generator finds those markers in the frame bytes (no JSON.parse per frame; a `batch` frame costs one scan). Accepted = acked (edgeroom) or echoed to the sender (demo); lost = accepted but not received by a connected client within the 2 s drain. CPU = utime+stime from /proc over the phase; *idle* = machine idle time (/proc/stat) during it; *generator lag* = event-loop delay p99 of its busiest thread: a high lag or ~0% idle means the figure measures the machine or the generator, not the server.",
     "",
-    "## Fan-out",
+    "## Side by side",
     "",
-    "| scenario | via | clients | senders × rate × time | connect-all | offered deliveries/s | deliveries/s | latency p50 / p95 / p99 / max ms | lost / dup | other processes' CPU | reference (workers-chat-demo) |",
-    "|---|---|---:|---|---:|---:|---:|---|---|---:|---|",
-    ...fanoutRows(s),
+    "![latency vs offered load](charts/latency-vs-load.svg)",
     "",
-    "## Saturation ramp",
+    "![fan-out latency](charts/fanout-latency.svg) ![runtime CPU per delivery](charts/cpu-per-delivery.svg)",
+    "",
+    "![runtime CPU per delivery vs load](charts/cpu-vs-load.svg)",
     "",
   ];
   for (const [name, r] of Object.entries(s)) {
-    if (r.kind !== "ramp") continue;
-    if (r.error || r.skipped)
-      lines.push(`#### ${name}: ${r.error ? `error: ${r.error}` : `skipped: ${r.skipped}`}`, "");
-    else lines.push(...rampTable(name, r), "");
+    if (r.kind !== "fanout") continue;
+    lines.push(`### ${name}: ${r.spec.about}`, "", ...(r.error ? [`error: ${r.error}`] : sideBySide(r)), "");
   }
+  const ramp = s["ramp-200"];
+  if (ramp) {
+    lines.push(
+      `### ramp-200: ${ramp.spec.about}`,
+      "",
+      `Knee = highest offered load whose median step has p99 ≤ ${KNEE_P99_MS} ms, no loss and ≥ 90% delivered. A server leaves the ramp when it loses messages or delivers < 90%, or misses the bound two steps in a row.`,
+      "",
+      ...(ramp.error ? [`error: ${ramp.error}`] : rampTables(ramp)),
+    );
+  }
+  const targets = targetRows(s);
+  if (targets.length)
+    lines.push("### SPEC §8.6 targets", "", "| target | edgeroom vs demo | |", "|---|---|---|", ...targets, "");
+  const fp = fanoutProfiles(s);
+  if (fp.length) lines.push("### Profiles of the fan-out runs (profiled pass, not counted above)", "", ...fp);
   lines.push(
-    "## HTTP APIs",
+    "## HTTP APIs (edgeroom)",
     "",
-    "Closed loop at fixed concurrency through the dev proxy; admin calls are signed with a fresh nonce each.",
+    ...httpLines(s),
+    "## Overload",
     "",
-    "| scenario | endpoint | concurrency | req/s | latency p50 / p99 / max ms | requests / failures | runtime CPU | proxy CPU | generator CPU | other processes |",
-    "|---|---|---:|---:|---|---|---:|---:|---:|---:|",
-    ...httpRows(s),
+    ...overloadLines(s.overload),
     "",
-    "## Versus the reference",
+    "## Heavy legitimate users (every limit at its default)",
     "",
-    "| scenario | reference (workers-chat-demo, similar machine) | edgeroom | throughput ratio | p99 vs reference range |",
-    "|---|---|---|---:|---|",
-    ...referenceRows(s),
-    "",
-    "## Targets",
-    "",
-    "| scenario | target | measured | result |",
-    "|---|---|---|---|",
-    ...targetRows(s),
-    "",
-    "## Profile / bottleneck",
-    "",
-    "### CPU per process (% of one core over each phase; µs of CPU per delivery)",
-    "",
-    "Process figures are utime+stime; *softirq* and *steal* are machine-wide (`/proc/stat`): softirq is kernel network work (loopback TCP receive) that is charged to no process, steal is time the hypervisor gave elsewhere. *Other processes* are the busiest processes outside the benchmark in the same window. *Disk* is the share of the phase with I/O in flight on each disk and what was written (SQLite commits of the room and the nonce guard wait for it; other jobs share the disk). Machine busy is % of all cores. *Run-queue wait* (`/proc/<pid>/task/*/schedstat`) is time a process's threads were runnable but not running, in % of the wall time: CPU contention rather than CPU use.",
-    "",
-    "| phase | wall | runtime workerd | dev-proxy workerd | wrangler node | generator | softirq | steal | other processes | disk util, written | machine busy | run-queue wait runtime / proxy / generator | µs runtime / delivery | µs proxy / delivery | µs generator / delivery |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|",
-    ...cpuRows(s),
-    "",
-    "### Threads (busiest threads of each process; a thread at ~100% is a single-thread limit)",
-    "",
-    "| phase | process | user / sys s | busy threads | busiest (% of one core) |",
-    "|---|---|---|---:|---|",
-    ...threadLines(s),
-    "",
-    "### Main threads (share of samples in state R = running or runnable, D = waiting for disk; 200 Hz)",
-    "",
-    "Each process's event loop runs on its main thread; a thread that is R nearly all the time cannot take more load, whatever its CPU figure (softirq work done while it runs is not charged to it; R also counts time waiting for a core).",
-    "",
-    "| phase | runtime main thread | dev-proxy main thread | generator main thread | runtime disk waits |",
-    "|---|---:|---:|---:|---|",
-    ...stateRows(s),
-    "",
-    "### perf",
-    "",
-    "`perf record -e cpu-clock -F 999` on the processes while the profile scenario runs (perf costs a little; the figures above were taken without it). Samples are grouped by process, then by kind of code.",
-    "",
-    ...perfLines(s),
-    "",
-    "### Analysis",
+    ...heavyLines(s),
+  );
+  lines.push(
+    "## Analysis",
     "",
     "<!-- analysis:start -->",
-    (analysis ?? "(write the analysis here; it is kept when the report is regenerated)").replace(/\n+$/, ""),
+    (kept?.analysis ?? "(write the analysis here; it is kept when the report is regenerated)").replace(/\n+$/, ""),
     "<!-- analysis:end -->",
   );
+  const trailer = kept?.trailer?.trim() ? kept.trailer : "";
   return `${lines.join("\n")}\n${trailer}`;
 }

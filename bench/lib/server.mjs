@@ -9,15 +9,43 @@
 // BENCH_SOURCE_DIR=<dir> copies the sources from another tree (e.g. `git archive <commit>` output).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startServer } from "../../e2e/harness.mjs";
+import { freePort } from "../../e2e/harness.mjs";
 import { adminClient } from "./admin.mjs";
 import { processesNamed, procStat } from "./cpu.mjs";
 
-/** Vars every benchmark server gets: the rate limiter must not be what is measured. */
-export const BENCH_VARS = { SEND_RATE_PER_SEC: "100000", SEND_BURST: "100000" };
+const HIGH = "100000";
+/** Every per-user and per-socket limit raised: what is measured is the room, not a limiter. */
+const RAISED = {
+  SEND_RATE_PER_SEC: HIGH,
+  SEND_BURST: HIGH,
+  FRAME_RATE_PER_SEC: HIGH,
+  FRAME_BURST: HIGH,
+  HISTORY_FRAMES_PER_SEC: HIGH,
+  CONNECTS_PER_10S: HIGH,
+  MAX_SOCKETS_PER_USER: "1000",
+  HTTP_RATE_PER_SEC: HIGH,
+  HTTP_BURST: HIGH,
+  ROOMS_PER_HOUR: HIGH,
+  AUTH_FAILS_PER_MIN: HIGH,
+};
+
+/**
+ * The edgeroom servers a run may start, by the limits they get: `raised` (fan-out, ramp and API
+ * scenarios: the room budget raised too, so the ramp finds the room's own knee), `budget` (per-user
+ * limits raised, the room budget ROOM_SENDS_PER_SEC at its default: the overload scenario) and
+ * `defaults` (every limit at its SPEC default: the heavy legitimate users).
+ */
+export const SERVER_VARS = {
+  raised: { ...RAISED, ROOM_SENDS_PER_SEC: HIGH },
+  budget: RAISED,
+  defaults: {},
+};
+
+/** The var the reference demo's one-line change reads to skip its per-IP rate limiter. */
+export const DEMO_LIMITER_VAR = "RATE_LIMIT_OFF";
 
 /** Listening TCP sockets on loopback with their owning process: [{ port, pid, comm }]. */
 function listeners() {
@@ -80,52 +108,83 @@ async function findDirectUrl(runtimePid, proxyPort) {
 }
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-const SNAPSHOT = ["src", "migrations", "public", "wrangler.toml", "package.json", "tsconfig.json"];
+const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+const EDGEROOM_FILES = ["src", "migrations", "public", "wrangler.toml", "package.json", "tsconfig.json"];
+const DEMO_FILES = ["src", "wrangler.toml", "package.json"];
 
-/** Where the server's sources are copied from: the working tree, or BENCH_SOURCE_DIR (e.g. a `git archive`). */
+/** Where edgeroom's sources are copied from: the working tree, or BENCH_SOURCE_DIR (e.g. a `git archive`). */
 const SOURCE_DIR = process.env.BENCH_SOURCE_DIR ? process.env.BENCH_SOURCE_DIR.replace(/\/+$/, "") : ROOT;
 
-/** git HEAD and uncommitted files under src/ of the working tree (what the snapshot contains). */
-function sourceInfo() {
-  if (SOURCE_DIR !== ROOT) return { sourceDir: SOURCE_DIR };
-  const git = (...args) => {
-    try {
-      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    } catch {
-      return null;
-    }
-  };
-  const dirty = git("status", "--porcelain", "--", "src", "migrations", "wrangler.toml");
-  return { commit: git("rev-parse", "HEAD"), uncommittedSrcFiles: dirty ? dirty.split("\n").length : 0 };
+function git(cwd, ...args) {
+  try {
+    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return null;
+  }
 }
 
-/** `wrangler dev` on a copy of the sources, with fresh state, migrations applied and the given vars. */
-async function startSnapshotServer(vars) {
-  const dir = mkdtempSync(join(tmpdir(), "edgeroom-bench-"));
+/** git HEAD and uncommitted files under src/ of the tree the server runs (no paths: they go in the report). */
+function sourceInfo(dir) {
+  const dirty = git(dir, "status", "--porcelain", "--", "src", "migrations", "wrangler.toml");
+  return { commit: git(dir, "rev-parse", "HEAD"), uncommittedFiles: dirty ? dirty.split("\n").length : 0 };
+}
+
+/** Servers started and not yet stopped: process group → temp dir. */
+const running = new Map();
+
+/** Kills every server still running and removes its temp dir (on a signal or the run's deadline). */
+export function killAll() {
+  for (const [pid, dir] of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  running.clear();
+}
+
+/**
+ * `wrangler dev` on a copy of `files` from `sourceDir`, with fresh state (D1 migrations applied when
+ * `migrate`), the given vars, and an inspector port. Resolves once /health (or `readyPath`) answers.
+ */
+async function startWrangler({ sourceDir, files, vars, migrate, readyPath, label }) {
+  const dir = mkdtempSync(join(tmpdir(), `bench-${label}-`));
   const app = join(dir, "app");
   const state = join(dir, "state");
-  for (const entry of SNAPSHOT) {
-    if (existsSync(join(SOURCE_DIR, entry))) cpSync(join(SOURCE_DIR, entry), join(app, entry), { recursive: true });
+  for (const entry of files) {
+    if (existsSync(join(sourceDir, entry))) cpSync(join(sourceDir, entry), join(app, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
-  const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
-  const migrate = spawnSync(
-    process.execPath,
-    [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state],
-    { cwd: app, env, encoding: "utf8", timeout: 120_000 },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  if (migrate) {
+    const res = spawnSync(
+      process.execPath,
+      [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state],
+      {
+        cwd: app,
+        env,
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
+    if (res.status !== 0) throw new Error(`migrations failed: ${res.stderr}`);
+  }
   const port = await freePort();
-  const adminSecret = `bench-admin-${randomUUID()}`;
-  const allVars = {
-    ADMIN_SECRET: adminSecret,
-    TOKEN_SECRET: `bench-token-${randomUUID()}`,
-    DEV_MODE: "false",
-    ...vars,
-  };
-  const args = [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state];
-  for (const [name, value] of Object.entries(allVars)) args.push("--var", `${name}:${value}`);
+  const inspectorPort = await freePort();
+  const args = [
+    WRANGLER,
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+  ];
+  args.push("--persist-to", state);
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, args, { cwd: app, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   const collect = (chunk) => {
@@ -141,18 +200,19 @@ async function startSnapshotServer(vars) {
       // already gone
     }
   };
+  running.set(child.pid, dir);
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`wrangler dev (${label}) exited early:\n${output}`);
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) break;
+      const res = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(2000) });
+      if (res.status < 500) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       kill("SIGKILL");
-      throw new Error(`wrangler dev did not become ready:\n${output}`);
+      throw new Error(`wrangler dev (${label}) did not become ready:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -170,56 +230,80 @@ async function startSnapshotServer(vars) {
       if (child.exitCode !== null) resolve();
     });
     rmSync(dir, { recursive: true, force: true });
+    running.delete(child.pid);
   }
-  return { url, adminSecret, stop, output: () => output };
+  return { url, port, inspectorPort, stop, output: () => output };
 }
 
-/**
- * Opens the target. Returns { url, directUrl, adminSecret, admin, processes, external, source, stop(),
- * refresh() }. `directUrl` is null when the runtime's own port could not be found (or there is no dev
- * proxy). refresh() finds the processes again (wrangler restarts the runtime on a reload).
- */
-export async function openTarget() {
-  let url;
-  let adminSecret;
-  let stop = async () => {};
-  let source = null;
-  let output = () => "";
-  const external = Boolean(process.env.BENCH_URL);
-  if (external) {
-    url = process.env.BENCH_URL.replace(/\/+$/, "");
-    adminSecret = process.env.BENCH_ADMIN_SECRET;
-    if (!adminSecret) throw new Error("BENCH_URL needs BENCH_ADMIN_SECRET (the server's ADMIN_SECRET)");
-  } else {
-    source = { ...sourceInfo(), snapshot: process.env.BENCH_NO_SNAPSHOT !== "1" };
-    const server = source.snapshot ? await startSnapshotServer(BENCH_VARS) : await startServer(BENCH_VARS);
-    url = server.url;
-    adminSecret = server.adminSecret;
-    stop = server.stop;
-    output = server.output;
-  }
-  const parsed = new URL(url);
-  const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
-  const local = ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
-  const target = {
-    url,
-    directUrl: null,
-    adminSecret,
-    admin: adminClient(url, adminSecret),
-    external,
-    source,
-    stop,
-    output: () => output(),
-  };
+/** Adds process discovery to a started server: `refresh()` finds its processes and runtime port again. */
+async function withProcesses(server) {
+  const target = { ...server, processes: [], directUrl: null };
   target.refresh = async () => {
-    const { processes, runtimePid } = local ? discoverProcesses(port) : { processes: [], runtimePid: null };
+    const { processes, runtimePid } = discoverProcesses(server.port);
     target.processes = processes;
-    let directUrl = process.env.BENCH_DIRECT_URL?.replace(/\/+$/, "") ?? null;
-    if (!directUrl && runtimePid && processes.some((p) => p.role === "workerd (dev proxy)")) {
-      directUrl = await findDirectUrl(runtimePid, port);
-    }
-    target.directUrl = directUrl;
+    target.directUrl =
+      runtimePid && processes.some((p) => p.role === "workerd (dev proxy)")
+        ? await findDirectUrl(runtimePid, server.port)
+        : null;
     return target;
   };
   return target.refresh();
+}
+
+/** Starts edgeroom with the limits of `SERVER_VARS[profile]`. */
+export async function startEdgeroom(profile) {
+  const adminSecret = `bench-admin-${randomUUID()}`;
+  const vars = {
+    ADMIN_SECRET: adminSecret,
+    TOKEN_SECRET: `bench-token-${randomUUID()}`,
+    DEV_MODE: "false",
+    ...SERVER_VARS[profile],
+  };
+  const server = await startWrangler({
+    sourceDir: SOURCE_DIR,
+    files: EDGEROOM_FILES,
+    vars,
+    migrate: true,
+    readyPath: "/health",
+    label: `edgeroom-${profile}`,
+  });
+  const target = await withProcesses(server);
+  return Object.assign(target, {
+    name: "edgeroom",
+    profile,
+    adminSecret,
+    admin: adminClient(server.url, adminSecret),
+    vars: SERVER_VARS[profile],
+    source: { ...sourceInfo(SOURCE_DIR), fromOtherTree: SOURCE_DIR !== ROOT },
+  });
+}
+
+/**
+ * Starts the reference demo from `peerDir` (a clone of cloudflare/workers-chat-demo with the one-line
+ * change that skips its rate limiter when DEMO_LIMITER_VAR is set; see the README).
+ */
+export async function startDemo(peerDir) {
+  const chat = join(peerDir, "src", "chat.mjs");
+  if (!existsSync(chat))
+    throw new Error(`--peer: no src/chat.mjs in the given folder (expected a clone of workers-chat-demo)`);
+  if (!readFileSync(chat, "utf8").includes(DEMO_LIMITER_VAR)) {
+    throw new Error(
+      `--peer: src/chat.mjs does not read env.${DEMO_LIMITER_VAR}; make the one-line change described in README.md (Performance) so its per-IP rate limiter is skipped when the var is set`,
+    );
+  }
+  const server = await startWrangler({
+    sourceDir: peerDir,
+    files: DEMO_FILES,
+    vars: { [DEMO_LIMITER_VAR]: "1" },
+    migrate: false,
+    readyPath: "/",
+    label: "demo",
+  });
+  const target = await withProcesses(server);
+  return Object.assign(target, {
+    name: "demo",
+    profile: "demo",
+    vars: { [DEMO_LIMITER_VAR]: "1" },
+    source: { commit: git(peerDir, "rev-parse", "HEAD") },
+  });
 }
