@@ -187,6 +187,26 @@ describe("admin user and message routes", () => {
     );
   });
 
+  it("answers a retried send with the same clientMsgId with the first messageUid, storing it once", async () => {
+    const chatroomId = await adminRoom();
+    await env.ROOMS.getByName(chatroomId).join("s1", { imageUrl: null, openProfileId: null });
+    const body = (text: string, clientMsgId?: string) => ({
+      sender: "s1",
+      conv: { type: 2, target: chatroomId, line: 0 },
+      payload: { type: 1, searchableContent: text },
+      ...(clientMsgId ? { clientMsgId } : {}),
+    });
+    const first = await admin<{ messageUid: number }>("/message/send", body("once", "job-1"));
+    const retry = await admin<{ messageUid: number }>("/message/send", body("once", "job-1"));
+    expect(retry.result?.messageUid).toBe(first.result?.messageUid);
+    // The same id from the sender's own client is another message: admin ids live apart.
+    const own = await env.ROOMS.getByName(chatroomId).send("s1", { clientMsgId: "job-1", content: "mine" }, {
+      admin: false,
+    });
+    expect(own).toMatchObject({ ok: true, value: { duplicate: false, seq: 2 } });
+    expect((await admin<{ messageUid: number }>("/message/send", body("next"))).result?.messageUid).toBe(3);
+  });
+
   it("answers 250 when the sender exceeds the send rate", async () => {
     const chatroomId = await adminRoom();
     await env.ROOMS.getByName(chatroomId).join("fast", { imageUrl: null, openProfileId: null });
