@@ -315,9 +315,12 @@ export class SocketHub implements Fanout {
   }
 
   /**
-   * Writes the queue. Frames for "all" are the common case: every socket that no targeted frame names
-   * gets the same payload, encoded once; a socket named by a targeted frame (an ack, an error, a
-   * welcome) or accepted mid-window gets its own list, in queue order.
+   * Writes the queue. Frames for "all" are the common case: every socket gets the same payloads,
+   * encoded once. A socket that is also owed its own frames (an ack, an error, a history page) gets
+   * them after the shared payloads, encoded for it alone — so the work per flush grows with the queue
+   * plus the sockets, never their product. Only a socket that must not see part of the queue (one
+   * accepted mid-window, whose welcome must come first, or one a frame excludes) gets its own list, in
+   * queue order.
    */
   flush(): void {
     this.flushScheduled = false;
@@ -327,24 +330,37 @@ export class SocketHub implements Fanout {
     this.fresh = new Map();
     if (queue.length === 0) return;
     this.queue = [];
-    const named = new Set<WebSocket>();
-    for (const { target } of queue) if (target !== "all") named.add("only" in target ? target.only : target.except);
-    const shared = payloadsOf(
-      queue.filter((item) => item.target === "all" || "except" in item.target).map((item) => item.frame),
-    );
+    const own = new Map<WebSocket, string[]>();
+    const excluded = new Set<WebSocket>();
+    const sharedFrames: string[] = [];
+    for (const { frame, target } of queue) {
+      if (target === "all") sharedFrames.push(frame);
+      else if ("except" in target) {
+        sharedFrames.push(frame);
+        excluded.add(target.except);
+      } else {
+        const frames = own.get(target.only);
+        if (frames) frames.push(frame);
+        else own.set(target.only, [frame]);
+      }
+    }
+    const shared = payloadsOf(sharedFrames);
     let writes = 0;
     // The identity cache holds exactly the open sockets: no runtime call per flush.
     for (const socket of this.all().keys()) {
       const from = fresh.get(socket) ?? 0;
-      const own = named.has(socket) || from > 0;
-      const payloads = own
-        ? payloadsOf(
-            queue
-              .slice(from)
-              .filter((item) => wants(item.target, socket))
-              .map((item) => item.frame),
-          )
-        : shared;
+      let payloads = shared;
+      if (from > 0 || excluded.has(socket)) {
+        payloads = payloadsOf(
+          queue
+            .slice(from)
+            .filter((item) => wants(item.target, socket))
+            .map((item) => item.frame),
+        );
+      } else {
+        const frames = own.get(socket);
+        if (frames) payloads = shared.concat(payloadsOf(frames));
+      }
       for (const payload of payloads) {
         try {
           socket.send(payload);
