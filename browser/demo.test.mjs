@@ -1,6 +1,8 @@
-// Browser test of the demo chat (public/) against a real `wrangler dev`: two users in two browser
-// contexts create and open a room, chat both ways, and the host mutes the other user for 3 s; the
-// mute shows in both UIs and lifts by itself. Screenshots go to test-output/.
+// Browser test of the demo chat (public/, built from src/app) against a real `wrangler dev`: two users
+// in two browser contexts create and open a room, chat both ways, a flood meets the room's rate limit
+// (composer closed with a countdown, refused messages retried without duplicates), the host mutes the
+// other user for 3 s (shown in both UIs, lifts by itself), invite links and bans; then the same UI at
+// phone width in the dark theme with reduced motion. Screenshots go to test-output/.
 // Needs Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium); skipped without it.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
@@ -119,6 +121,44 @@ describe("demo chat in a real browser", { skip }, () => {
     await shot("bob", "02-bob-chat.png");
   });
 
+  it("a flood meets the rate limit: the composer closes with a countdown, then refused messages are retried once", async () => {
+    const { alice, bob } = pages;
+    const composer = alice.getByRole("textbox", { name: "Message" });
+    // Typed and sent with Enter faster than a person can (Playwright's own round trips would stay under the
+    // refill rate): SEND_BURST is 10, so the flood runs into RATE_LIMITED within a few more.
+    const typed = await alice.evaluate(async () => {
+      const input = document.querySelector("#composer-input");
+      const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+      const sent = [];
+      for (let i = 1; i <= 40 && !input.disabled; i++) {
+        input.value = `flood ${i}`;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await tick();
+        if (input.disabled) break;
+        input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+        sent.push(`flood ${i}`);
+        await tick();
+      }
+      return sent;
+    });
+    const banner = alice.locator("#restriction-banner");
+    await banner.filter({ hasText: /sending too fast\. You can send again in \d+ s/ }).waitFor({ timeout: 2000 });
+    assert.equal(await composer.isDisabled(), true, "the composer is closed while rate limited");
+    await alice.locator(".msg.failed").first().waitFor();
+    await shot("alice", "02a-alice-rate-limited.png");
+
+    await banner.waitFor({ state: "hidden", timeout: 5000 });
+    assert.equal(await composer.isDisabled(), false, "the composer opens again by itself");
+    // Retry keeps each message's clientMsgId: whatever the room had already taken is not stored twice.
+    while ((await alice.locator(".msg.failed").count()) > 0) {
+      await alice.locator(".msg.failed").first().getByRole("button", { name: "Retry" }).click();
+    }
+    await alice.locator(".msg.mine:not(.pending):not(.failed) .msg-body", { hasText: typed.at(-1) }).waitFor();
+    await bob.locator(".msg-body", { hasText: typed.at(-1) }).waitFor();
+    const seen = await bob.locator(".msg-body").allInnerTexts();
+    for (const text of typed) assert.equal(seen.filter((t) => t === text).length, 1, `"${text}" shown exactly once`);
+  });
+
   it("alice mutes bob for 3 s; bob sees it, the room shows it, and it lifts by itself", async () => {
     const { alice, bob } = pages;
     await alice.getByLabel("Member", { exact: true }).fill("bob");
@@ -177,5 +217,38 @@ describe("demo chat in a real browser", { skip }, () => {
     assert.equal(await bob.getByRole("textbox", { name: "Message" }).isDisabled(), true);
     await alice.locator('.person[data-user="bob"] .restricted', { hasText: "Banned" }).waitFor();
     await shot("bob", "06-bob-banned.png");
+  });
+
+  it("fits a phone: room list, then the room with a back button, people in a panel; dark theme, reduced motion", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      colorScheme: "dark",
+      reducedMotion: "reduce",
+      storageState: await pages.alice.context().storageState(),
+    });
+    const phone = await context.newPage();
+    phone.on("pageerror", (error) => console.log(`# [phone] page error: ${error.message}`));
+    const fits = () => phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await phone.goto(server.url);
+    await phone.getByRole("button", { name: /Weekend trip/ }).waitFor();
+    assert.equal(await fits(), true, "no sideways scrolling at 390 px");
+    await phone.screenshot({ path: `${OUT}07-phone-rooms.png` });
+
+    await phone.getByRole("button", { name: /Weekend trip/ }).click();
+    await phone.locator("#conn", { hasText: "Live" }).waitFor();
+    assert.equal(await phone.getByRole("complementary", { name: "My rooms" }).isVisible(), false);
+    assert.equal(await fits(), true);
+    await phone.screenshot({ path: `${OUT}08-phone-room.png` });
+
+    const toggle = phone.getByRole("button", { name: "Show people" });
+    assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+    await toggle.click();
+    await phone.locator('.person[data-user="alice"]').waitFor();
+    await phone.screenshot({ path: `${OUT}09-phone-people.png` });
+    await phone.getByRole("button", { name: "Hide people" }).first().click();
+
+    await phone.getByRole("button", { name: "Back to my rooms" }).click();
+    await phone.getByRole("button", { name: /Weekend trip/ }).waitFor();
+    await context.close();
   });
 });
