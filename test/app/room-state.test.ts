@@ -108,7 +108,7 @@ describe("room state", () => {
     expect(composerBlock(limited, 10_000)?.text).toBe("You are sending too fast. You can send again in 2 s.");
     expect(composerBlock(limited, 12_000)).toBeNull();
 
-    const ended = apply(start(), { type: "room", event: "ended" });
+    const ended = apply(start(), { type: "room", event: "ended", reason: "timeUp" });
     expect(composerBlock(ended, 10_000)?.text).toBe("This room has ended.");
   });
 

@@ -25,9 +25,12 @@ export function memberText(frame: FrameOf<"member">, me: string): string | null 
 }
 
 /** The sentence for a `moderation` frame. */
-export function moderationText(frame: FrameOf<"moderation">, me: string, now: number): string | null {
+export function moderationText(frame: FrameOf<"moderation">, me: string, now: number): string {
+  if (frame.event === "muteAll") {
+    return frame.on ? "Mute-all is on: only the host and managers can talk." : "Mute-all is off.";
+  }
   const self = frame.userId === me;
-  const who = self ? "You" : (frame.userId ?? "Someone");
+  const who = self ? "You" : frame.userId;
   switch (frame.event) {
     case "muted":
     case "banned": {
@@ -38,8 +41,6 @@ export function moderationText(frame: FrameOf<"moderation">, me: string, now: nu
       return `${who} can speak again.`;
     case "unbanned":
       return `${who} ${self ? "are" : "is"} no longer banned.`;
-    case "muteAll":
-      return frame.on ? "Mute-all is on: only the host and managers can talk." : "Mute-all is off.";
   }
 }
 
@@ -51,8 +52,10 @@ export function roomText(frame: FrameOf<"room">): string | null {
     case "ending":
       return typeof frame.endsAt === "number" ? `The room ends at ${timeOf(frame.endsAt)}.` : "The room ends soon.";
     case "ended":
+      if (frame.reason === "timeUp") return "Time is up: the room has ended.";
+      if (frame.reason === "deleted") return "The room was closed.";
       return "The room has ended.";
-    default:
+    case "updated":
       return null;
   }
 }

@@ -197,7 +197,7 @@ function onFrame(state: RoomState, frame: ServerFrame, now: number): RoomState {
     case "moderation": {
       let next = state;
       if (frame.event === "muteAll") next = { ...state, muteAll: Boolean(frame.on) };
-      else if (frame.userId) {
+      else {
         const restriction: Restriction | null =
           frame.event === "muted" || frame.event === "banned"
             ? { status: frame.event === "muted" ? 1 : 2, until: frame.until ?? 0 }
@@ -212,9 +212,11 @@ function onFrame(state: RoomState, frame: ServerFrame, now: number): RoomState {
       if (frame.event === "started") info.state = 0;
       if (frame.event === "ended") info.state = 2;
       if (frame.event === "updated") {
-        if (typeof frame.title === "string") info.title = frame.title;
-        if (frame.state === 0 || frame.state === 1 || frame.state === 2) info.state = frame.state;
-        if (typeof frame.muteAll === "boolean") muteAll = frame.muteAll;
+        if (frame.title !== undefined) info.title = frame.title;
+        if (frame.state !== undefined) info.state = frame.state;
+        if (frame.startAt !== undefined) info.startAt = frame.startAt;
+        if (frame.slowModeSeconds !== undefined) info.slowModeSeconds = frame.slowModeSeconds;
+        if (frame.muteAll !== undefined) muteAll = frame.muteAll;
       }
       return withLine({ ...state, info, muteAll }, roomText(frame), now);
     }
