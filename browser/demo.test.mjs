@@ -219,6 +219,61 @@ describe("demo chat in a real browser", { skip }, () => {
     await shot("bob", "06-bob-banned.png");
   });
 
+  it("renews a refused token through /dev/token and carries on", async () => {
+    const { bob } = pages;
+    await bob.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem("edgeroom.demo.session"));
+      localStorage.setItem("edgeroom.demo.session", JSON.stringify({ ...session, token: "no.longer.valid" }));
+    });
+    let renewals = 0;
+    const count = (request) => {
+      if (request.url().endsWith("/dev/token")) renewals++;
+    };
+    bob.on("request", count);
+    await bob.reload();
+    await bob.getByRole("button", { name: /Weekend trip/ }).click();
+    await bob.locator("#conn", { hasText: "Live" }).waitFor();
+    bob.off("request", count);
+    assert.equal(renewals, 1, "one renewal for the calls refused together");
+    const stored = await bob.evaluate(() => JSON.parse(localStorage.getItem("edgeroom.demo.session")).token);
+    assert.notEqual(stored, "no.longer.valid");
+  });
+
+  it("pages earlier history in on demand", async () => {
+    const { alice } = pages;
+    const call = async (token, method, path, body) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { "ACCESS-TOKEN": token } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await res.json()).data;
+    };
+    const token = {};
+    for (const user of ["alice", "bob"]) token[user] = (await call(null, "POST", "/dev/token", { userId: user })).token;
+    const list = await call(token.alice, "GET", "/api/chatrooms?status=ongoing");
+    const trip = list.ongoing.find((room) => room.title === "Weekend trip").chatroomId;
+    // 60 more messages, two senders in step, paced under each sender's SEND_RATE_PER_SEC.
+    for (let i = 0; i < 30; i++) {
+      await Promise.all(
+        ["alice", "bob"].map((user) =>
+          call(token[user], "POST", `/api/chatrooms/${trip}/messages`, {
+            clientMsgId: `page-${user}-${i}`,
+            content: `${user} page ${i}`,
+          }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 220));
+    }
+    await alice.getByRole("button", { name: /Weekend trip/ }).click();
+    await alice.locator(".msg-body", { hasText: "bob page 29" }).waitFor();
+    const first = alice.locator(".msg-body", { hasText: "Hi Bob! Ready for the trip?" });
+    assert.equal(await first.count(), 0, "the first message is not loaded yet");
+    await alice.getByRole("button", { name: "Show earlier messages" }).click();
+    await first.waitFor({ state: "attached" });
+    assert.equal(await alice.locator(".msg-body", { hasText: "bob page 29" }).count(), 1);
+  });
+
   it("fits a phone: room list, then the room with a back button, people in a panel; dark theme, reduced motion", async () => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },

@@ -27,6 +27,16 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
   const [panelOpen, setPanelOpen] = useState(() => matchMedia(WIDE).matches);
   const chatroomId = state.info.chatroomId;
 
+  useEffect(() => {
+    // Where the panel covers the chat, Escape closes it, like any overlay.
+    if (!panelOpen || matchMedia(WIDE).matches) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape") setPanelOpen(false);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [panelOpen]);
+
   const leave = async () => {
     if (!confirm(`Leave “${state.info.title}”?`)) return;
     const left = await attempt(() => api.leave(chatroomId));
