@@ -336,9 +336,9 @@ function sessionEnd(frame, me) {
 }
 
 // src/client/refusal.ts
-async function probeRefusal(fetcher, httpBase, chatroomId, token) {
+async function probeRefusal(fetcher, httpBase2, chatroomId, token) {
   try {
-    const response = await fetcher(`${httpBase}/api/chatrooms/${encodeURIComponent(chatroomId)}`, {
+    const response = await fetcher(`${httpBase2}/api/chatrooms/${encodeURIComponent(chatroomId)}`, {
       headers: { "ACCESS-TOKEN": token, accept: "application/json" },
     });
     const body = await response.json().catch(() => null);
@@ -365,6 +365,43 @@ async function probeRefusal(fetcher, httpBase, chatroomId, token) {
   } catch {
     return null;
   }
+}
+
+// src/client/resume.ts
+var ResumePoint = class {
+  constructor(seq = null, updateSeq = null) {
+    this.seq = seq;
+    this.updateSeq = updateSeq;
+  }
+  /** Records a message seq (also for messages fetched over HTTP). */
+  markSeen(seq) {
+    if (this.seq === null || seq > this.seq) this.seq = seq;
+  }
+  /** Records an update seq. */
+  markUpdate(updateSeq) {
+    if (this.updateSeq === null || updateSeq > this.updateSeq) this.updateSeq = updateSeq;
+  }
+  /** Follows the frames that move the resume point. */
+  follow(frame) {
+    if (frame.type === "welcome") {
+      if (this.seq === null) this.seq = frame.lastSeq;
+      if (this.updateSeq === null) this.updateSeq = frame.lastUpdateSeq;
+    } else if (frame.type === "message") this.markSeen(frame.seq);
+    else if (frame.type === "message_update" || frame.type === "reaction") this.markUpdate(frame.updateSeq);
+  }
+  /** `&since=…&updatesSince=…` for the socket URL (empty before anything was seen). */
+  query() {
+    if (this.seq === null) return "";
+    return this.updateSeq === null ? `&since=${this.seq}` : `&since=${this.seq}&updatesSince=${this.updateSeq}`;
+  }
+};
+function httpBase(baseUrl) {
+  const base = baseUrl || globalThis.location?.origin || "";
+  return base.replace(/\/+$/, "").replace(/^ws/i, "http");
+}
+function socketUrl(base, chatroomId, token, resume) {
+  const path = `/api/chatrooms/${encodeURIComponent(chatroomId)}/ws?token=${encodeURIComponent(token)}`;
+  return `${base.replace(/^http/i, "ws")}${path}${resume.query()}`;
 }
 
 // src/client/send-queue.ts
@@ -560,7 +597,7 @@ var RoomSocket = class extends Emitter {
   transport;
   token;
   userId = null;
-  seq;
+  resume;
   currentStatus = "idle";
   attempt = 0;
   tokenRefreshes = 0;
@@ -571,7 +608,7 @@ var RoomSocket = class extends Emitter {
     super();
     this.options = options;
     this.token = options.token;
-    this.seq = options.since ?? null;
+    this.resume = new ResumePoint(options.since ?? null, options.updatesSince ?? null);
     const Ctor = options.WebSocket ?? globalThis.WebSocket;
     if (!Ctor) throw new TypeError("no WebSocket implementation: pass options.WebSocket (e.g. from the ws package)");
     const globalFetch = globalThis.fetch;
@@ -592,7 +629,11 @@ var RoomSocket = class extends Emitter {
   }
   /** The highest message seq seen (null before the first welcome when no `since` was given). */
   get lastSeq() {
-    return this.seq;
+    return this.resume.seq;
+  }
+  /** The highest update seq seen (recalls, edits, reactions; null before the first welcome). */
+  get lastUpdateSeq() {
+    return this.resume.updateSeq;
   }
   /** Messages not yet acknowledged, by clientMsgId. */
   get unacked() {
@@ -605,7 +646,7 @@ var RoomSocket = class extends Emitter {
   }
   /** Records messages fetched over HTTP (e.g. after `resync`) so a resume starts after them. */
   markSeen(seq) {
-    if (this.seq === null || seq > this.seq) this.seq = seq;
+    this.resume.markSeen(seq);
   }
   /** Opens the connection (no-op when already connecting, open, or waiting for a token). */
   connect() {
@@ -640,9 +681,8 @@ var RoomSocket = class extends Emitter {
       const left = Math.max(1, Math.ceil((throttle.until - Date.now()) / 1e3));
       return Promise.reject(new SocketError(throttle.code, throttle.message, left));
     }
-    const clientMsgId = options.clientMsgId ?? newClientMsgId();
-    const frame = { type: "send", clientMsgId, content };
-    if (options.contentType) frame.contentType = options.contentType;
+    const { clientMsgId = newClientMsgId(), ...extra } = options;
+    const frame = { type: "send", clientMsgId, content, ...extra };
     return this.pending.add(clientMsgId, JSON.stringify(frame), (text) => this.writeSend(text));
   }
   /** Moves the read marker (dropped while disconnected; returns whether it was sent). */
@@ -662,20 +702,10 @@ var RoomSocket = class extends Emitter {
     );
   }
   // ── connection ───────────────────────────────────────────────────────
-  httpBase() {
-    const base = this.options.baseUrl || globalThis.location?.origin || "";
-    return base.replace(/\/+$/, "").replace(/^ws/i, "http");
-  }
-  url() {
-    const id = encodeURIComponent(this.options.chatroomId);
-    let url = `${this.httpBase().replace(/^http/i, "ws")}/api/chatrooms/${id}/ws?token=${encodeURIComponent(this.token)}`;
-    if (this.seq !== null) url += `&since=${this.seq}`;
-    return url;
-  }
   open() {
     this.timer = null;
     this.setStatus({ status: this.attempt === 0 ? "connecting" : "reconnecting", attempt: this.attempt });
-    this.transport.open(this.url());
+    this.transport.open(socketUrl(httpBase(this.options.baseUrl), this.chatroomId, this.token, this.resume));
   }
   /** Writes a send when open: the connection it went out on, or 0. */
   writeSend(text) {
@@ -685,14 +715,13 @@ var RoomSocket = class extends Emitter {
     for (const frame of parseFrames(data)) this.onFrame(frame);
   }
   onFrame(frame) {
+    this.resume.follow(frame);
     if (frame.type === "welcome") {
       this.userId = frame.userId;
-      if (this.seq === null) this.seq = frame.lastSeq;
       this.attempt = 0;
       this.tokenRefreshes = 0;
       this.setStatus({ status: "open", attempt: 0 });
-    } else if (frame.type === "message") this.markSeen(frame.seq);
-    else if (frame.type === "ack") {
+    } else if (frame.type === "ack") {
       const { clientMsgId, seq, ts, duplicate } = frame;
       this.pending.acked({ clientMsgId, seq, ts, duplicate });
     } else if (frame.type === "error") this.onError(frame);
@@ -727,7 +756,7 @@ var RoomSocket = class extends Emitter {
     if (action === "token") return this.needToken(info);
     let retryAfterMs = close.refusedStatus === 429 ? CONNECT_RETRY_FALLBACK_MS : 0;
     if (!close.upgraded && this.fetcher) {
-      const refusal = await probeRefusal(this.fetcher, this.httpBase(), this.chatroomId, this.token);
+      const refusal = await probeRefusal(this.fetcher, httpBase(this.options.baseUrl), this.chatroomId, this.token);
       if (this.stopped) return;
       if (refusal) info = { ...info, reason: refusal.error.message, error: refusal.error };
       if (refusal?.kind === "final") return this.stop(info);

@@ -27,6 +27,7 @@ export type {
   CloseInfo,
   RoomSocketEvents,
   RoomSocketOptions,
+  SendOptions,
   SocketEventLike,
   SocketStatus,
   StatusInfo,

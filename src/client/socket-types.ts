@@ -4,7 +4,7 @@
  */
 import type { ThrottleCode } from "./close-policy";
 import type { ApiError } from "./errors";
-import type { FrameOf, ServerFrame, ServerFrameType } from "./types";
+import type { FrameOf, SendMessageBody, ServerFrame, ServerFrameType } from "./types";
 
 /** What the socket needs from an event: the standard MessageEvent / CloseEvent / ErrorEvent fields. */
 export interface SocketEventLike {
@@ -80,6 +80,9 @@ export type RoomSocketEvents = { [K in ServerFrameType]: FrameOf<K> } & {
   throttled: ThrottleInfo;
 };
 
+/** Options of one `send()`: a clientMsgId to reuse (a retry), the content type, a reply, mentions (SPEC §8.3). */
+export type SendOptions = Partial<Omit<SendMessageBody, "content">>;
+
 /** Options of {@link RoomSocket}. */
 export interface RoomSocketOptions {
   /** Origin of the server (`http(s)://` or `ws(s)://`); empty for the page's own origin (browser). */
@@ -94,6 +97,8 @@ export interface RoomSocketOptions {
   getToken?: () => Promise<string | null> | string | null;
   /** Last message seq already seen: the first connection resumes after it. */
   since?: number | null;
+  /** Last update seq already seen (welcome's lastUpdateSeq): recalls, edits and reactions after it are replayed. */
+  updatesSince?: number | null;
   /** WebSocket constructor; defaults to the global `WebSocket`. In Node pass `WebSocket` from `ws`. */
   WebSocket?: WebSocketConstructor;
   /** fetch, used to ask the server why a connection was refused; defaults to the global one. */

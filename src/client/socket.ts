@@ -27,18 +27,20 @@ import { Emitter } from "./emitter";
 import { SocketError } from "./errors";
 import { parseFrames, sessionEnd } from "./frames";
 import { probeRefusal } from "./refusal";
+import { httpBase, ResumePoint, socketUrl } from "./resume";
 import { newClientMsgId, type SendAck, SendQueue } from "./send-queue";
 import type {
   CloseInfo,
   RoomSocketEvents,
   RoomSocketOptions,
+  SendOptions,
   SocketStatus,
   StatusInfo,
   ThrottleInfo,
   WebSocketConstructor,
 } from "./socket-types";
 import { Transport, type TransportClose } from "./transport";
-import type { FrameOf, ServerFrame } from "./types";
+import type { FrameOf, SendMessageBody, ServerFrame } from "./types";
 
 export { FINAL_CLOSE_CODES } from "./close-policy";
 export { newClientMsgId } from "./send-queue";
@@ -52,7 +54,7 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
   private readonly transport: Transport;
   private token: string;
   private userId: string | null = null;
-  private seq: number | null;
+  private readonly resume: ResumePoint;
   private currentStatus: SocketStatus = "idle";
   private attempt = 0;
   private tokenRefreshes = 0;
@@ -64,7 +66,7 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
     super();
     this.options = options;
     this.token = options.token;
-    this.seq = options.since ?? null;
+    this.resume = new ResumePoint(options.since ?? null, options.updatesSince ?? null);
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) throw new TypeError("no WebSocket implementation: pass options.WebSocket (e.g. from the ws package)");
     const globalFetch = (globalThis as { fetch?: typeof fetch }).fetch;
@@ -88,7 +90,12 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
 
   /** The highest message seq seen (null before the first welcome when no `since` was given). */
   get lastSeq(): number | null {
-    return this.seq;
+    return this.resume.seq;
+  }
+
+  /** The highest update seq seen (recalls, edits, reactions; null before the first welcome). */
+  get lastUpdateSeq(): number | null {
+    return this.resume.updateSeq;
   }
 
   /** Messages not yet acknowledged, by clientMsgId. */
@@ -104,7 +111,7 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
 
   /** Records messages fetched over HTTP (e.g. after `resync`) so a resume starts after them. */
   markSeen(seq: number): void {
-    if (this.seq === null || seq > this.seq) this.seq = seq;
+    this.resume.markSeen(seq);
   }
 
   /** Opens the connection (no-op when already connecting, open, or waiting for a token). */
@@ -136,16 +143,15 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
    * the room's refusal (MUTED, RATE_LIMITED + retryAfterSec, …), or CLOSED when the socket closed for
    * good first. Queued while disconnected and re-sent after every reconnect until acknowledged.
    */
-  send(content: string, options: { contentType?: string; clientMsgId?: string } = {}): Promise<SendAck> {
+  send(content: string, options: SendOptions = {}): Promise<SendAck> {
     if (this.stopped) return Promise.reject(new SocketError("CLOSED", "the connection is closed"));
     const throttle = this.throttled;
     if (throttle) {
       const left = Math.max(1, Math.ceil((throttle.until - Date.now()) / 1000));
       return Promise.reject(new SocketError(throttle.code, throttle.message, left));
     }
-    const clientMsgId = options.clientMsgId ?? newClientMsgId();
-    const frame: Record<string, string> = { type: "send", clientMsgId, content };
-    if (options.contentType) frame.contentType = options.contentType;
+    const { clientMsgId = newClientMsgId(), ...extra } = options;
+    const frame: SendMessageBody & { type: "send" } = { type: "send", clientMsgId, content, ...extra };
     return this.pending.add(clientMsgId, JSON.stringify(frame), (text) => this.writeSend(text));
   }
 
@@ -170,22 +176,10 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
 
   // ── connection ───────────────────────────────────────────────────────
 
-  private httpBase(): string {
-    const base = this.options.baseUrl || (globalThis as { location?: { origin: string } }).location?.origin || "";
-    return base.replace(/\/+$/, "").replace(/^ws/i, "http");
-  }
-
-  private url(): string {
-    const id = encodeURIComponent(this.options.chatroomId);
-    let url = `${this.httpBase().replace(/^http/i, "ws")}/api/chatrooms/${id}/ws?token=${encodeURIComponent(this.token)}`;
-    if (this.seq !== null) url += `&since=${this.seq}`;
-    return url;
-  }
-
   private open(): void {
     this.timer = null;
     this.setStatus({ status: this.attempt === 0 ? "connecting" : "reconnecting", attempt: this.attempt });
-    this.transport.open(this.url());
+    this.transport.open(socketUrl(httpBase(this.options.baseUrl), this.chatroomId, this.token, this.resume));
   }
 
   /** Writes a send when open: the connection it went out on, or 0. */
@@ -198,14 +192,13 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
   }
 
   private onFrame(frame: ServerFrame): void {
+    this.resume.follow(frame);
     if (frame.type === "welcome") {
       this.userId = frame.userId;
-      if (this.seq === null) this.seq = frame.lastSeq;
       this.attempt = 0;
       this.tokenRefreshes = 0;
       this.setStatus({ status: "open", attempt: 0 });
-    } else if (frame.type === "message") this.markSeen(frame.seq);
-    else if (frame.type === "ack") {
+    } else if (frame.type === "ack") {
       const { clientMsgId, seq, ts, duplicate } = frame;
       this.pending.acked({ clientMsgId, seq, ts, duplicate });
     } else if (frame.type === "error") this.onError(frame);
@@ -248,7 +241,7 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
     let retryAfterMs = close.refusedStatus === 429 ? CONNECT_RETRY_FALLBACK_MS : 0;
     if (!close.upgraded && this.fetcher) {
       // Refused before the upgrade (401/403/409/429): the browser only says 1006, so ask over HTTP why.
-      const refusal = await probeRefusal(this.fetcher, this.httpBase(), this.chatroomId, this.token);
+      const refusal = await probeRefusal(this.fetcher, httpBase(this.options.baseUrl), this.chatroomId, this.token);
       if (this.stopped) return;
       if (refusal) info = { ...info, reason: refusal.error.message, error: refusal.error };
       if (refusal?.kind === "final") return this.stop(info);

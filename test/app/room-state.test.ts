@@ -40,6 +40,7 @@ const welcome: ServerFrame = {
   restriction: null,
   online: ["alice", "bob", "carol"],
   onlineCount: 3,
+  lastUpdateSeq: 0,
 };
 
 const apply = (state: RoomState, ...frames: ServerFrame[]) =>

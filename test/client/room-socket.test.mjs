@@ -65,6 +65,7 @@ function welcome(
       restriction: null,
       online: [],
       onlineCount: 1,
+      lastUpdateSeq: 3,
     }),
   );
   ws.on("message", (data) => {
@@ -244,6 +245,58 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
       socket.close();
     });
   }
+
+  it("resumes after the last message and the last update it saw (recalls, edits, reactions)", async () => {
+    room.reset();
+    room.state.onSocket = (ws, url) => {
+      welcome(ws, url);
+      if (room.state.connects.length > 1) return;
+      ws.send(
+        JSON.stringify({
+          type: "message",
+          seq: 5,
+          senderId: "a",
+          clientMsgId: "m5",
+          content: "x",
+          contentType: "text",
+          ts: 1,
+        }),
+      );
+      ws.send(JSON.stringify({ type: "message_update", seq: 5, updateSeq: 7, content: "y", editedAt: 2 }));
+      setTimeout(() => ws.terminate(), 50);
+    };
+    const socket = open();
+    socket.connect();
+    await next(socket, "message_update");
+    assert.equal(socket.lastUpdateSeq, 7);
+    await next(socket, "status", (s) => s.status === "open" && room.state.connects.length === 2);
+    assert.equal(room.state.connects[0].searchParams.has("since"), false, "nothing seen yet: a plain connect");
+    assert.equal(room.state.connects[1].searchParams.get("since"), "5");
+    assert.equal(room.state.connects[1].searchParams.get("updatesSince"), "7");
+    socket.close();
+  });
+
+  it("sends a reply with its quoted seq and mentions", async () => {
+    room.reset();
+    const got = [];
+    room.state.onSocket = (ws, url) =>
+      welcome(ws, url, (frame) => {
+        got.push(frame);
+        return { type: "ack", clientMsgId: frame.clientMsgId, seq: 9, ts: 1, duplicate: false };
+      });
+    const socket = open();
+    socket.connect();
+    await next(socket, "welcome");
+    await socket.send("agreed, @bob", { replyTo: 5, mentions: ["bob"] });
+    assert.deepEqual(got[0], {
+      type: "send",
+      clientMsgId: got[0].clientMsgId,
+      content: "agreed, @bob",
+      replyTo: 5,
+      mentions: ["bob"],
+    });
+    socket.close();
+  });
 
   it("waits the Retry-After of a connect refused with 429", async () => {
     room.reset();
