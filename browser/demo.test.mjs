@@ -48,7 +48,8 @@ describe("demo chat in a real browser", { skip }, () => {
     await server?.stop();
   });
 
-  const shot = (name, file) => pages[name].screenshot({ path: `${OUT}${file}`, fullPage: true });
+  const shot = (name, file) =>
+    pages[name].screenshot({ path: `${OUT}${file}`, fullPage: true, animations: "disabled" });
 
   async function signIn(name) {
     const page = pages[name];
@@ -119,6 +120,22 @@ describe("demo chat in a real browser", { skip }, () => {
     await bob.locator(".msg.mine:not(.pending) .msg-body", { hasText: "Absolutely, packing now." }).waitFor();
     await shot("alice", "01-alice-chat.png");
     await shot("bob", "02-bob-chat.png");
+  });
+
+  it("bob replies to alice's message from its hover action; both see the quote", async () => {
+    const { alice, bob } = pages;
+    const quoted = bob.locator(".msg", { hasText: "Hi Bob! Ready for the trip?" });
+    await quoted.hover();
+    await quoted.getByRole("button", { name: "Reply", exact: true }).click();
+    await bob.locator(".reply-bar", { hasText: "Replying to alice" }).waitFor();
+    const composer = bob.getByRole("textbox", { name: "Message" });
+    assert.equal(await composer.evaluate((el) => el === document.activeElement), true, "focus moves to the composer");
+    await composer.fill("Yes! Leaving at 8.");
+    await composer.press("Enter");
+    await bob.locator(".reply-bar").waitFor({ state: "detached" });
+    const reply = alice.locator(".msg", { hasText: "Yes! Leaving at 8." });
+    await reply.locator(".reply-chip", { hasText: "Hi Bob! Ready for the trip?" }).waitFor();
+    await shot("alice", "01b-alice-sees-reply.png");
   });
 
   it("a flood meets the rate limit: the composer closes with a countdown, then refused messages are retried once", async () => {

@@ -14,6 +14,7 @@ const paths = {
   refresh: "M17.6 6.4A8 8 0 1 0 19.7 14h-2.1a6 6 0 1 1-1.4-6.2L13 11h7V4z",
   plus: "M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6z",
   down: "M12 16.5 5.5 10l1.4-1.4 5.1 5.1 5.1-5.1 1.4 1.4z",
+  reply: "M10 9V5l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z",
 } as const;
 
 /** The icon names. */

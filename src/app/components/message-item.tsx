@@ -1,59 +1,36 @@
 /**
  * @module app/components/message-item
- * One chat message, keyed by `senderId/clientMsgId` and memoised: a new message, an ack or a failure
- * renders only its own item. The slots of later features (reply chip above the body, attachment
- * previews and reaction pills below it, more hover actions) go inside this item.
+ * One chat message, keyed by `senderId/clientMsgId` and memoised: a new message, an ack, an edit or
+ * a reaction renders only its own item. Inside: the quoted message of a reply, the body (or "deleted"),
+ * time and "edited", reaction pills, and the actions shown on hover or keyboard focus.
  */
 import type { JSX } from "preact";
 import { timeOf } from "../lib/format";
 import { memo } from "../lib/memo";
 import type { MessageEntry } from "../room/timeline";
 import { Avatar } from "./avatar";
-import { Icon } from "./icons";
+import { MessageActions, MessageStatus, Reactions, ReplyChip } from "./message-parts";
 
 /** Props of {@link MessageItem}. */
 export interface MessageItemProps {
   entry: MessageEntry;
   mine: boolean;
+  /** Whether the message mentions the reader. */
+  mentionsMe: boolean;
   /** First of a run of messages from one sender: shows the avatar and name. */
   first: boolean;
   onRetry: (key: string) => void;
   onDiscard: (key: string) => void;
+  onReply: (entry: MessageEntry) => void;
 }
 
-/** Hover / focus actions on a message. Copy works today; recall, edit, reply and react join it later. */
-function MessageActions({ content }: { content: string }): JSX.Element {
-  const copy = () => void navigator.clipboard?.writeText(content).catch(() => undefined);
-  return (
-    <div class="msg-actions">
-      <button type="button" class="icon-button small" onClick={copy} aria-label="Copy message text" title="Copy">
-        <Icon name="copy" size={16} />
-      </button>
-    </div>
-  );
-}
-
-/** "Sending…", or "Not sent" with why and a way out. */
-function MessageStatus({ entry, onRetry, onDiscard }: Omit<MessageItemProps, "mine" | "first">): JSX.Element | null {
-  if (entry.state === "pending") return <span class="msg-status">Sending…</span>;
-  if (entry.state !== "failed") return null;
-  return (
-    <span class="msg-status failed">
-      Not sent{entry.error ? `: ${entry.error}` : ""}{" "}
-      <button type="button" class="link" onClick={() => onRetry(entry.key)}>
-        Retry
-      </button>{" "}
-      <button type="button" class="link" onClick={() => onDiscard(entry.key)}>
-        Discard
-      </button>
-    </span>
-  );
-}
-
-function MessageItemView({ entry, mine, first, onRetry, onDiscard }: MessageItemProps): JSX.Element {
+function MessageItemView(props: MessageItemProps): JSX.Element {
+  const { entry, mine, mentionsMe, first, onRetry, onDiscard, onReply } = props;
   const { message, state } = entry;
   const classes = ["msg", mine ? "mine" : "theirs", first ? "first" : "cont"];
   if (state !== "sent") classes.push(state);
+  if (message.deleted) classes.push("deleted");
+  if (mentionsMe) classes.push("mention");
   return (
     <li class={classes.join(" ")} data-seq={state === "sent" ? message.seq : undefined}>
       {!mine && (first ? <Avatar userId={message.senderId} /> : <span class="avatar-space" />)}
@@ -64,14 +41,17 @@ function MessageItemView({ entry, mine, first, onRetry, onDiscard }: MessageItem
           </div>
         )}
         <div class="msg-bubble">
-          <div class="msg-body">{message.content}</div>
-          <time class="msg-time" dateTime={new Date(message.ts).toISOString()}>
-            {timeOf(message.ts)}
-          </time>
+          {!message.deleted && <ReplyChip replyTo={message.replyTo} />}
+          <div class="msg-body">{message.deleted ? "This message was deleted." : message.content}</div>
+          <span class="msg-time">
+            {message.editedAt !== undefined && !message.deleted && <span class="edited">edited · </span>}
+            <time dateTime={new Date(message.ts).toISOString()}>{timeOf(message.ts)}</time>
+          </span>
         </div>
+        {!message.deleted && <Reactions reactions={message.reactions} />}
         <MessageStatus entry={entry} onRetry={onRetry} onDiscard={onDiscard} />
       </div>
-      {state === "sent" && <MessageActions content={message.content} />}
+      {state === "sent" && !message.deleted && <MessageActions entry={entry} onReply={onReply} />}
     </li>
   );
 }

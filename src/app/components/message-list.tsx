@@ -8,7 +8,7 @@
 import type { JSX } from "preact";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { dayKey, dayLabel } from "../lib/format";
-import type { Entry } from "../room/timeline";
+import type { Entry, MessageEntry } from "../room/timeline";
 import { Icon } from "./icons";
 import { MessageItem } from "./message-item";
 
@@ -29,6 +29,7 @@ export interface MessageListProps {
   onLoadEarlier: () => Promise<void>;
   onRetry: (key: string) => void;
   onDiscard: (key: string) => void;
+  onReply: (entry: MessageEntry) => void;
 }
 
 const tsOf = (entry: Entry): number => (entry.kind === "message" ? entry.message.ts : entry.ts);
@@ -49,6 +50,7 @@ export function MessageList({
   onLoadEarlier,
   onRetry,
   onDiscard,
+  onReply,
 }: MessageListProps): JSX.Element {
   const list = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState(RENDER_WINDOW);
@@ -142,8 +144,10 @@ export function MessageList({
           entry={entry}
           mine={entry.message.senderId === me}
           first={startsGroup(entry, previous)}
+          mentionsMe={entry.message.mentions?.includes(me) ?? false}
           onRetry={onRetry}
           onDiscard={onDiscard}
+          onReply={onReply}
         />,
       );
     }

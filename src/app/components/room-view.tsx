@@ -9,6 +9,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useApp } from "../app-context";
 import { composerBlock } from "../room/composer-block";
 import { initialRoomState, type RoomState } from "../room/room-state";
+import type { MessageEntry } from "../room/timeline";
 import { useRoom } from "../room/use-room";
 import { Composer } from "./composer";
 import { ComposerBanner } from "./composer-banner";
@@ -25,6 +26,7 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
   const room = useRoom(initial);
   const { state } = room;
   const [panelOpen, setPanelOpen] = useState(() => matchMedia(WIDE).matches);
+  const [reply, setReply] = useState<MessageEntry | null>(null);
   const chatroomId = state.info.chatroomId;
 
   useEffect(() => {
@@ -65,10 +67,20 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
             onLoadEarlier={room.loadEarlier}
             onRetry={room.retry}
             onDiscard={room.discard}
+            onReply={setReply}
           />
           <TypingIndicator typing={state.typing} me={state.me} />
           <ComposerBanner state={state} />
-          <Composer disabled={composerBlock(state, Date.now()) !== null} onSend={room.send} onTyping={room.typing} />
+          <Composer
+            disabled={composerBlock(state, Date.now()) !== null}
+            reply={reply}
+            onCancelReply={() => setReply(null)}
+            onSend={(content) => {
+              room.send(content, reply);
+              setReply(null);
+            }}
+            onTyping={room.typing}
+          />
         </section>
         <SidePanel
           chatroomId={chatroomId}

@@ -25,6 +25,7 @@ import {
   setTailState,
   trim,
 } from "./timeline";
+import { applyUpdate, mergeReactions, updateMessage } from "./updates";
 
 /** A mute (1) or ban (2) until an epoch ms (0: until lifted). */
 export interface Restriction {
@@ -171,6 +172,15 @@ function onFrame(state: RoomState, frame: ServerFrame, now: number): RoomState {
     }
     case "message":
       return withMessage(state, frame);
+    case "message_update":
+      return { ...state, entries: applyUpdate(state.entries, frame) };
+    case "reaction": {
+      const entries = updateMessage(state.entries, frame.seq, (message) => ({
+        ...message,
+        reactions: mergeReactions(message.reactions, frame, state.me),
+      }));
+      return { ...state, entries };
+    }
     case "presence":
       return {
         ...state,

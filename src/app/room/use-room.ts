@@ -20,7 +20,8 @@ import { type MessageEntry, newestSeq, oldestSeq } from "./timeline";
 /** What the room's components can do. */
 export interface RoomControls {
   state: RoomState;
-  send: (content: string) => void;
+  /** Sends a message, as a reply to `reply` when given. */
+  send: (content: string, reply?: MessageEntry | null) => void;
   retry: (key: string) => void;
   discard: (key: string) => void;
   loadEarlier: () => Promise<void>;
@@ -32,6 +33,8 @@ export interface RoomControls {
 const READ_DELAY_MS = 1500;
 /** Send `typing` at most this often (the room forwards one per TYPING_INTERVAL_MS anyway). */
 const TYPING_EVERY_MS = 2000;
+/** Characters of a quoted message shown in a reply (the room keeps the same, PREVIEW_MAX). */
+const PREVIEW_CHARS = 100;
 /** A page of older messages. */
 const EARLIER_PAGE = 50;
 /** The reason our own close carries, so its close event is not reported as news. */
@@ -132,7 +135,8 @@ export function useRoom(initial: RoomState): RoomControls {
       const socket = socketRef.current;
       const key = `${message.senderId}/${message.clientMsgId}`;
       if (!socket) return;
-      socket.send(message.content, { clientMsgId: message.clientMsgId }).then(
+      const options = { clientMsgId: message.clientMsgId, replyTo: message.replyTo?.seq };
+      socket.send(message.content, options).then(
         (ack) => dispatch({ type: "sent", message: { ...message, seq: ack.seq, ts: ack.ts } }),
         (error: unknown) => {
           // A throttle shows in the composer's banner with its countdown; other refusals get a notice.
@@ -151,7 +155,7 @@ export function useRoom(initial: RoomState): RoomControls {
   );
 
   const send = useCallback(
-    (content: string) => {
+    (content: string, reply?: MessageEntry | null) => {
       const message: WireMessage = {
         seq: 0,
         senderId: me,
@@ -160,6 +164,11 @@ export function useRoom(initial: RoomState): RoomControls {
         contentType: "text",
         ts: Date.now(),
       };
+      if (reply) {
+        // Shown at once; the room's own preview replaces it when the message comes back confirmed.
+        const { seq, senderId, content: quoted } = reply.message;
+        message.replyTo = { seq, senderId, preview: quoted.slice(0, PREVIEW_CHARS) };
+      }
       dispatch({ type: "sending", message });
       deliver(message);
     },
