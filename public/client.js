@@ -967,6 +967,28 @@ var EdgeroomApi = class {
   createOpenProfile(body) {
     return this.request("POST", "/api/users/me/open-profiles", { body });
   }
+  // ── messaging (SPEC §8.3) ────────────────────────────────────────────
+  /** Recalls a message: the sender within RECALL_WINDOW_MS, the host or a manager for lower ranks. */
+  recall(chatroomId, seq) {
+    return this.request("DELETE", `/api/chatrooms/${enc(chatroomId)}/messages/${seq}`);
+  }
+  /** Edits your own message. */
+  edit(chatroomId, seq, content) {
+    return this.request("PATCH", `/api/chatrooms/${enc(chatroomId)}/messages/${seq}`, { body: { content } });
+  }
+  /** Adds (`on`) or removes your reaction with `emoji`. */
+  react(chatroomId, seq, emoji, on) {
+    const path = `/api/chatrooms/${enc(chatroomId)}/messages/${seq}/reactions/${enc(emoji)}`;
+    return this.request(on ? "PUT" : "DELETE", path);
+  }
+  /** Searches the room's messages, newest first (`nextCursor` pages on). */
+  search(chatroomId, query) {
+    return this.request("GET", `/api/chatrooms/${enc(chatroomId)}/messages/search`, { query: { ...query } });
+  }
+  /** A page of the room's members with role, chosen face and online state. */
+  members(chatroomId, query = {}) {
+    return this.request("GET", `/api/chatrooms/${enc(chatroomId)}/members`, { query: { ...query } });
+  }
   // ── real time ────────────────────────────────────────────────────────
   /** A {@link RoomSocket} for a room with this client's server and token (not yet connected). */
   socket(chatroomId, options = {}) {
