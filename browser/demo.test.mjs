@@ -138,6 +138,41 @@ describe("demo chat in a real browser", { skip }, () => {
     await shot("alice", "01b-alice-sees-reply.png");
   });
 
+  it("alice reacts, searches, edits and deletes; bob sees each change", async () => {
+    const { alice, bob } = pages;
+    const theirs = alice.locator(".msg", { hasText: "Absolutely, packing now." });
+    await theirs.hover();
+    await theirs.locator('summary[aria-label="React"]').click();
+    await theirs.getByRole("button", { name: "React with 👍" }).click();
+    await theirs.locator(".reaction.mine", { hasText: "👍 1" }).waitFor();
+    await bob
+      .locator(".msg", { hasText: "Absolutely, packing now." })
+      .locator(".reaction", { hasText: "👍 1" })
+      .waitFor();
+
+    await alice.getByRole("searchbox", { name: "Search messages" }).fill("packing");
+    await alice.getByRole("searchbox", { name: "Search messages" }).press("Enter");
+    await alice.locator(".search-result", { hasText: "Absolutely, packing now." }).waitFor();
+
+    const mine = alice.locator(".msg.mine", { hasText: "Hi Bob! Ready for the trip?" });
+    await mine.hover();
+    await mine.getByRole("button", { name: "Edit" }).click();
+    const composer = alice.getByRole("textbox", { name: "Message" });
+    assert.equal(await composer.inputValue(), "Hi Bob! Ready for the trip?", "editing starts from the text");
+    await composer.fill("Hi Bob! Ready for the trip? We leave at 8.");
+    await composer.press("Enter");
+    await bob.locator(".msg", { hasText: "We leave at 8." }).locator(".edited").waitFor();
+    await shot("bob", "02b-bob-sees-reaction-and-edit.png");
+
+    alice.once("dialog", (dialog) => dialog.accept());
+    const edited = alice.locator(".msg.mine", { hasText: "We leave at 8." });
+    await edited.hover();
+    await edited.getByRole("button", { name: "Delete for everyone" }).click();
+    await bob.locator(".msg.deleted", { hasText: "This message was deleted." }).waitFor();
+    // bob's reply quoted it: the quote is hidden now.
+    await bob.locator(".msg", { hasText: "Yes! Leaving at 8." }).locator(".reply-chip.gone").waitFor();
+  });
+
   it("a flood meets the rate limit: the composer closes with a countdown, then refused messages are retried once", async () => {
     const { alice, bob } = pages;
     const composer = alice.getByRole("textbox", { name: "Message" });
@@ -284,7 +319,7 @@ describe("demo chat in a real browser", { skip }, () => {
     }
     await alice.getByRole("button", { name: /Weekend trip/ }).click();
     await alice.locator(".msg-body", { hasText: "bob page 29" }).waitFor();
-    const first = alice.locator(".msg-body", { hasText: "Hi Bob! Ready for the trip?" });
+    const first = alice.locator(".msg-body", { hasText: "Absolutely, packing now." });
     assert.equal(await first.count(), 0, "the first message is not loaded yet");
     await alice.getByRole("button", { name: "Show earlier messages" }).click();
     await first.waitFor({ state: "attached" });

@@ -1,6 +1,6 @@
 /**
  * @module app/components/composer
- * Writing a message: the reply being written (Escape cancels it), a growing text area (Enter sends,
+ * Writing a message: the reply or edit being written (Escape cancels it), a growing text area (Enter sends,
  * Shift+Enter adds a line) and the send button. An attach button and mention suggestions go beside
  * the input when the room has them.
  */
@@ -12,24 +12,44 @@ import { Icon } from "./icons";
 /** The longest message the room accepts, in characters (SPEC §4). */
 const CONTENT_MAX = 4000;
 
+/** What the composer is writing besides a new message: a reply to, or an edit of, a message. */
+export interface Draft {
+  kind: "reply" | "edit";
+  entry: MessageEntry;
+}
+
 /** Props of {@link Composer}. */
 export interface ComposerProps {
   disabled: boolean;
-  /** The message being replied to, if any. */
-  reply: MessageEntry | null;
-  onCancelReply: () => void;
+  /** The message being replied to or edited, if any. */
+  draft: Draft | null;
+  onCancelDraft: () => void;
   onSend: (content: string) => void;
   onTyping: () => void;
 }
 
-/** What the reply will quote, with a way to cancel it. */
-function ReplyPreview({ reply, onCancel }: { reply: MessageEntry; onCancel: () => void }): JSX.Element {
+/** What the reply will quote, or which message is being edited, with a way to cancel. */
+function DraftBar({ draft, onCancel }: { draft: Draft; onCancel: () => void }): JSX.Element {
+  const { senderId, content } = draft.entry.message;
   return (
-    <div class="reply-bar">
+    <div class={`reply-bar ${draft.kind}`}>
       <span class="reply-bar-text">
-        Replying to <strong>{reply.message.senderId}</strong>: {reply.message.content}
+        {draft.kind === "reply" ? (
+          <>
+            Replying to <strong>{senderId}</strong>: {content}
+          </>
+        ) : (
+          <>
+            <strong>Editing</strong> your message
+          </>
+        )}
       </span>
-      <button type="button" class="icon-button small" onClick={onCancel} aria-label="Cancel reply">
+      <button
+        type="button"
+        class="icon-button small"
+        onClick={onCancel}
+        aria-label={draft.kind === "reply" ? "Cancel reply" : "Cancel edit"}
+      >
         <Icon name="close" size={16} />
       </button>
     </div>
@@ -37,12 +57,16 @@ function ReplyPreview({ reply, onCancel }: { reply: MessageEntry; onCancel: () =
 }
 
 /** The message composer. */
-export function Composer({ disabled, reply, onCancelReply, onSend, onTyping }: ComposerProps): JSX.Element {
+export function Composer({ disabled, draft, onCancelDraft, onSend, onTyping }: ComposerProps): JSX.Element {
   const [text, setText] = useState("");
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
-    if (reply) input.current?.focus();
-  }, [reply]);
+    if (!draft) return;
+    // Editing starts from the message's text; a reply keeps what was being written.
+    if (draft.kind === "edit") setText(draft.entry.message.content);
+    input.current?.focus();
+    requestAnimationFrame(grow);
+  }, [draft]);
 
   const grow = () => {
     const el = input.current;
@@ -63,12 +87,23 @@ export function Composer({ disabled, reply, onCancelReply, onSend, onTyping }: C
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) submit(event);
-    else if (event.key === "Escape" && reply) onCancelReply();
+    else if (event.key === "Escape" && draft) {
+      if (draft.kind === "edit") setText("");
+      onCancelDraft();
+    }
   };
 
   return (
     <form id="composer" class="composer" onSubmit={submit}>
-      {reply && <ReplyPreview reply={reply} onCancel={onCancelReply} />}
+      {draft && (
+        <DraftBar
+          draft={draft}
+          onCancel={() => {
+            if (draft.kind === "edit") setText("");
+            onCancelDraft();
+          }}
+        />
+      )}
       <label for="composer-input" class="visually-hidden">
         Message
       </label>

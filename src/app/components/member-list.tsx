@@ -27,8 +27,9 @@ interface RowProps {
 }
 
 const MemberRow = memo(function MemberRow({ member, isMe, onPick }: RowProps) {
-  const { userId, role, online, restriction } = member;
-  const name = isMe ? `${userId} (you)` : userId;
+  const { userId, role, online, restriction, nickname } = member;
+  const shown = nickname || userId;
+  const name = isMe ? `${shown} (you)` : shown;
   return (
     <li class={`person${online ? " online" : ""}`} data-user={userId}>
       <span class="person-avatar">

@@ -9,7 +9,7 @@ import { timeOf } from "../lib/format";
 import { memo } from "../lib/memo";
 import type { MessageEntry } from "../room/timeline";
 import { Avatar } from "./avatar";
-import { MessageActions, MessageStatus, Reactions, ReplyChip } from "./message-parts";
+import { MessageActions, type MessageHandlers, MessageStatus, Reactions, ReplyChip } from "./message-parts";
 
 /** Props of {@link MessageItem}. */
 export interface MessageItemProps {
@@ -19,18 +19,18 @@ export interface MessageItemProps {
   mentionsMe: boolean;
   /** First of a run of messages from one sender: shows the avatar and name. */
   first: boolean;
-  onRetry: (key: string) => void;
-  onDiscard: (key: string) => void;
-  onReply: (entry: MessageEntry) => void;
+  /** Whether the reader may delete it for everyone (sender within the window, or host/manager). */
+  canRecall: boolean;
+  handlers: MessageHandlers;
 }
 
-function MessageItemView(props: MessageItemProps): JSX.Element {
-  const { entry, mine, mentionsMe, first, onRetry, onDiscard, onReply } = props;
+function MessageItemView({ entry, mine, mentionsMe, first, canRecall, handlers }: MessageItemProps): JSX.Element {
   const { message, state } = entry;
   const classes = ["msg", mine ? "mine" : "theirs", first ? "first" : "cont"];
   if (state !== "sent") classes.push(state);
   if (message.deleted) classes.push("deleted");
   if (mentionsMe) classes.push("mention");
+  const live = state === "sent" && !message.deleted;
   return (
     <li class={classes.join(" ")} data-seq={state === "sent" ? message.seq : undefined}>
       {!mine && (first ? <Avatar userId={message.senderId} /> : <span class="avatar-space" />)}
@@ -48,10 +48,10 @@ function MessageItemView(props: MessageItemProps): JSX.Element {
             <time dateTime={new Date(message.ts).toISOString()}>{timeOf(message.ts)}</time>
           </span>
         </div>
-        {!message.deleted && <Reactions reactions={message.reactions} />}
-        <MessageStatus entry={entry} onRetry={onRetry} onDiscard={onDiscard} />
+        {live && <Reactions entry={entry} onReact={handlers.react} />}
+        <MessageStatus entry={entry} handlers={handlers} />
       </div>
-      {state === "sent" && !message.deleted && <MessageActions entry={entry} onReply={onReply} />}
+      {live && <MessageActions entry={entry} canEdit={mine} canRecall={canRecall} handlers={handlers} />}
     </li>
   );
 }

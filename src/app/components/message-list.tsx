@@ -11,6 +11,7 @@ import { dayKey, dayLabel } from "../lib/format";
 import type { Entry, MessageEntry } from "../room/timeline";
 import { Icon } from "./icons";
 import { MessageItem } from "./message-item";
+import type { MessageHandlers } from "./message-parts";
 
 /** Entries rendered at first (and again once the reader is back at the bottom). */
 export const RENDER_WINDOW = 150;
@@ -18,6 +19,8 @@ export const RENDER_WINDOW = 150;
 const WINDOW_STEP = 100;
 /** Messages from one sender closer than this are one group. */
 const GROUP_GAP_MS = 5 * 60_000;
+/** How long a sender may recall their own message (RECALL_WINDOW_MS, SPEC §8.3). */
+const RECALL_WINDOW_MS = 120_000;
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const STICK_PX = 48;
 
@@ -27,10 +30,14 @@ export interface MessageListProps {
   me: string;
   hasEarlier: boolean;
   onLoadEarlier: () => Promise<void>;
-  onRetry: (key: string) => void;
-  onDiscard: (key: string) => void;
-  onReply: (entry: MessageEntry) => void;
+  /** Whether the reader is host or manager (may delete others' messages; the room decides by rank). */
+  moderator: boolean;
+  handlers: MessageHandlers;
 }
+
+/** Whether to offer "Delete for everyone" (the room has the last word, by rank and time). */
+const canRecall = (entry: MessageEntry, me: string, moderator: boolean): boolean =>
+  moderator || (entry.message.senderId === me && Date.now() - entry.message.ts < RECALL_WINDOW_MS);
 
 const tsOf = (entry: Entry): number => (entry.kind === "message" ? entry.message.ts : entry.ts);
 
@@ -48,9 +55,8 @@ export function MessageList({
   me,
   hasEarlier,
   onLoadEarlier,
-  onRetry,
-  onDiscard,
-  onReply,
+  moderator,
+  handlers,
 }: MessageListProps): JSX.Element {
   const list = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState(RENDER_WINDOW);
@@ -145,9 +151,8 @@ export function MessageList({
           mine={entry.message.senderId === me}
           first={startsGroup(entry, previous)}
           mentionsMe={entry.message.mentions?.includes(me) ?? false}
-          onRetry={onRetry}
-          onDiscard={onDiscard}
-          onReply={onReply}
+          canRecall={canRecall(entry, me, moderator)}
+          handlers={handlers}
         />,
       );
     }

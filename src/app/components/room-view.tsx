@@ -5,19 +5,21 @@
  * switching rooms starts fresh.
  */
 import type { JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { useApp } from "../app-context";
 import { composerBlock } from "../room/composer-block";
-import { initialRoomState, type RoomState } from "../room/room-state";
-import type { MessageEntry } from "../room/timeline";
+import { initialRoomState, isModerator, type RoomState } from "../room/room-state";
 import { useRoom } from "../room/use-room";
-import { Composer } from "./composer";
+import { Composer, type Draft } from "./composer";
 import { ComposerBanner } from "./composer-banner";
 import { MessageList } from "./message-list";
+import type { MessageHandlers } from "./message-parts";
 import { InviteLink, RoomHeader } from "./room-header";
 import { SidePanel } from "./side-panel";
 import { TypingIndicator } from "./typing-indicator";
 
+/** Members loaded with the room (one page of the member list). */
+const MEMBERS_SHOWN = 100;
 /** Wide screens show the people panel beside the chat; narrow ones slide it over on demand. */
 const WIDE = "(min-width: 1100px)";
 
@@ -26,8 +28,30 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
   const room = useRoom(initial);
   const { state } = room;
   const [panelOpen, setPanelOpen] = useState(() => matchMedia(WIDE).matches);
-  const [reply, setReply] = useState<MessageEntry | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
   const chatroomId = state.info.chatroomId;
+
+  const handlers = useMemo<MessageHandlers>(
+    () => ({
+      retry: room.retry,
+      discard: room.discard,
+      reply: (entry) => setDraft({ kind: "reply", entry }),
+      edit: (entry) => setDraft({ kind: "edit", entry }),
+      recall: (entry) => {
+        if (confirm("Delete this message for everyone?")) void room.recall(entry.message.seq);
+      },
+      react: (seq, emoji, on) => void room.react(seq, emoji, on),
+    }),
+    [room.retry, room.discard, room.recall, room.react],
+  );
+
+  const submit = (content: string) => {
+    if (draft?.kind === "edit") {
+      const { seq, content: before } = draft.entry.message;
+      if (content !== before) void room.edit(seq, content);
+    } else room.send(content, draft?.entry);
+    setDraft(null);
+  };
 
   useEffect(() => {
     // Where the panel covers the chat, Escape closes it, like any overlay.
@@ -65,20 +89,16 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
             me={state.me}
             hasEarlier={state.hasEarlier}
             onLoadEarlier={room.loadEarlier}
-            onRetry={room.retry}
-            onDiscard={room.discard}
-            onReply={setReply}
+            moderator={isModerator(state.role)}
+            handlers={handlers}
           />
           <TypingIndicator typing={state.typing} me={state.me} />
           <ComposerBanner state={state} />
           <Composer
             disabled={composerBlock(state, Date.now()) !== null}
-            reply={reply}
-            onCancelReply={() => setReply(null)}
-            onSend={(content) => {
-              room.send(content, reply);
-              setReply(null);
-            }}
+            draft={draft}
+            onCancelDraft={() => setDraft(null)}
+            onSend={submit}
             onTyping={room.typing}
           />
         </section>
@@ -125,7 +145,10 @@ export function RoomView({ chatroomId, onClose }: RoomViewProps): JSX.Element {
           : await attempt(() => api.history(chatroomId, { limit: 50 }));
       if (!current) return;
       if (!page) return onClose();
-      setInitial(initialRoomState(me, info, page.messages, page.hasMore));
+      // The first page of members (roles, names, online); the room shows everyone else as they appear.
+      const listed = await api.members(chatroomId, { limit: MEMBERS_SHOWN }).catch(() => null);
+      if (!current) return;
+      setInitial(initialRoomState(me, info, page.messages, page.hasMore, listed?.members ?? []));
     })();
     return () => {
       current = false;

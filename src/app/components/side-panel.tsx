@@ -1,7 +1,7 @@
 /**
  * @module app/components/side-panel
- * The right column: people (search, online first, roles, restrictions) and, for host and managers,
- * moderation. On narrow screens it slides over the chat and is toggled from the room header.
+ * The right column: message search, people (search, online first, roles, restrictions) and, for
+ * host and managers, moderation. On narrow screens it slides over the chat and is toggled from the room header.
  */
 import type { JSX } from "preact";
 import { useCallback, useMemo, useState } from "preact/hooks";
@@ -9,6 +9,7 @@ import type { Role } from "../../client";
 import { isModerator, type Member } from "../room/room-state";
 import { Icon } from "./icons";
 import { MemberList, sortMembers } from "./member-list";
+import { MessageSearch } from "./message-search";
 import { ModerationPanel } from "./moderation-panel";
 
 /** Props of {@link SidePanel}. */
@@ -32,7 +33,7 @@ export function SidePanel(props: SidePanelProps): JSX.Element {
   const sorted = useMemo(() => sortMembers(members.values()), [members]);
   const needle = query.trim().toLowerCase();
   const shown = useMemo(
-    () => (needle ? sorted.filter((m) => m.userId.toLowerCase().includes(needle)) : sorted),
+    () => (needle ? sorted.filter((m) => `${m.userId} ${m.nickname ?? ""}`.toLowerCase().includes(needle)) : sorted),
     [sorted, needle],
   );
   const known = useMemo(() => sorted.map((m) => m.userId), [sorted]);
@@ -52,6 +53,7 @@ export function SidePanel(props: SidePanelProps): JSX.Element {
           <Icon name="close" size={18} />
         </button>
       </div>
+      <MessageSearch chatroomId={chatroomId} />
       <input
         type="search"
         class="search"

@@ -6,6 +6,7 @@
  */
 import type {
   CloseInfo,
+  ListedMember,
   Role,
   RoomInfo,
   ServerFrame,
@@ -39,6 +40,8 @@ export interface Member {
   role: Role | null;
   online: boolean;
   restriction: Restriction | null;
+  /** The name they show in this room (their open profile's or their own), when they set one. */
+  nickname?: string | null;
 }
 
 /** The state of the open room. */
@@ -74,7 +77,8 @@ export type RoomAction =
   | { type: "discard"; key: string }
   | { type: "earlier"; messages: readonly WireMessage[]; hasMore: boolean }
   | { type: "caught-up"; messages: readonly WireMessage[] }
-  | { type: "mute-all"; on: boolean };
+  | { type: "mute-all"; on: boolean }
+  | { type: "patch"; seq: number; patch: Partial<WireMessage> };
 
 /** How long a `typing` frame shows its sender as typing. */
 export const TYPING_SHOWN_MS = 3000;
@@ -90,11 +94,21 @@ export function initialRoomState(
   info: RoomInfo,
   history: readonly WireMessage[],
   hasMore: boolean,
+  listed: readonly ListedMember[] = [],
 ): RoomState {
   const role = info.role ?? "member";
   const members = new Map<string, Member>();
-  if (info.hostId) members.set(info.hostId, { userId: info.hostId, role: "host", online: false, restriction: null });
-  members.set(me, { userId: me, role, online: false, restriction: restrictionOf(info.restriction) });
+  for (const m of listed) {
+    members.set(m.userId, {
+      userId: m.userId,
+      role: m.role,
+      online: m.online,
+      restriction: null,
+      nickname: m.nickname,
+    });
+  }
+  if (info.hostId && !members.has(info.hostId)) members.set(info.hostId, { ...blank(info.hostId), role: "host" });
+  members.set(me, { ...(members.get(me) ?? blank(me)), role, restriction: restrictionOf(info.restriction) });
   for (const m of history) {
     if (!members.has(m.senderId)) members.set(m.senderId, blank(m.senderId));
   }
@@ -267,6 +281,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
       return action.messages.reduce(withMessage, state);
     case "mute-all":
       return { ...state, muteAll: action.on };
+    case "patch":
+      return { ...state, entries: updateMessage(state.entries, action.seq, (m) => ({ ...m, ...action.patch })) };
   }
 }
 

@@ -16,9 +16,10 @@ import { useApp } from "../app-context";
 import { describe } from "../lib/describe";
 import { type RoomState, roomReducer } from "./room-state";
 import { type MessageEntry, newestSeq, oldestSeq } from "./timeline";
+import { type MessageChanges, useMessageChanges } from "./use-message-changes";
 
 /** What the room's components can do. */
-export interface RoomControls {
+export interface RoomControls extends MessageChanges {
   state: RoomState;
   /** Sends a message, as a reply to `reply` when given. */
   send: (content: string, reply?: MessageEntry | null) => void;
@@ -203,5 +204,6 @@ export function useRoom(initial: RoomState): RoomControls {
 
   const setMuteAll = useCallback((on: boolean) => dispatch({ type: "mute-all", on }), []);
 
-  return { state, send, retry, discard, loadEarlier, typing, setMuteAll };
+  const changes = useMessageChanges(chatroomId, dispatch);
+  return { state, send, retry, discard, loadEarlier, typing, setMuteAll, ...changes };
 }
