@@ -199,6 +199,44 @@ describe("client library in Node (ws)", () => {
     assert.equal(refusal.error.code, "BANNED");
   });
 
+  it("edits, reacts, searches, lists members and recalls; a reconnect replays the updates it missed", async () => {
+    const room = await api.alice.createChatroom({ hostId: "alice", isOpen: false, users: ["alice", "carol"] });
+    const id = room.chatroomId;
+    const tracked = trackedWebSocket();
+    // The reconnect waits ~1 s, so the recall below happens while carol is away.
+    const carol = api.carol.socket(id, { WebSocket: tracked.Tracked, minReconnectDelayMs: 1000 });
+    carol.connect();
+    await next(carol, "welcome");
+    const { seq } = await carol.send("zebra crossing at noon");
+    const edited = await api.carol.edit(id, seq, "zebra crossing at one");
+    assert.equal(edited.content, "zebra crossing at one");
+    const reacted = await api.alice.react(id, seq, "👍", true);
+    assert.deepEqual(reacted.reactions, [{ emoji: "👍", count: 1, mine: true }]);
+    const found = await api.alice.search(id, { q: "zebra" });
+    assert.deepEqual(
+      found.messages.map((m) => m.seq),
+      [seq],
+    );
+    const members = await api.alice.members(id);
+    assert.deepEqual(members.members.map((m) => [m.userId, m.role]).sort(), [
+      ["alice", "host"],
+      ["carol", "member"],
+    ]);
+    // carol is away while alice recalls: the resume brings the recall (updatesSince), not only new seqs.
+    await until(
+      () => carol.lastUpdateSeq !== null && carol.lastUpdateSeq >= 2,
+      "carol to see the edit and the reaction",
+    );
+    const reopened = next(carol, "welcome");
+    tracked.made[0].terminate();
+    await api.alice.recall(id, seq);
+    const update = next(carol, "message_update", (f) => f.seq === seq && f.deleted === true);
+    await reopened;
+    await update;
+    assert.match(tracked.made[1].url, /updatesSince=\d+/);
+    carol.close();
+  });
+
   it("a send flood meets RATE_LIMITED: a throttled event, in-flight sends reject with the retry hint", async () => {
     const carolRoom = await api.alice.createChatroom({ hostId: "alice", isOpen: false, users: ["alice", "carol"] });
     const carol = api.carol.socket(carolRoom.chatroomId, { WebSocket: QuickClose });
