@@ -26,6 +26,7 @@ interface ItemProps {
 /** One room button (memoised: same room object and active state → no render). */
 const RoomListItem = memo(function RoomListItem({ room, active, onOpen }: ItemProps) {
   const unread = "unread" in room && !active ? room.unread : 0;
+  const mentioned = "mentioned" in room && room.mentioned && !active;
   const at = "lastMessage" in room ? room.lastMessage?.at : undefined;
   return (
     <li>
@@ -43,6 +44,11 @@ const RoomListItem = memo(function RoomListItem({ room, active, onOpen }: ItemPr
           </span>
           <span class="room-item-bottom">
             <span class="room-item-sub">{subtitle(room)}</span>
+            {mentioned && (
+              <span class="mentioned" title="You were mentioned">
+                @<span class="visually-hidden"> you were mentioned</span>
+              </span>
+            )}
             {unread > 0 && (
               <span class="unread">
                 {unread}
