@@ -122,7 +122,7 @@ describe("demo chat in a real browser", { skip }, () => {
     await shot("bob", "02-bob-chat.png");
   });
 
-  it("bob replies to alice's message from its hover action; both see the quote", async () => {
+  it("bob replies to alice's message from its hover action, mentioning her; both see the quote", async () => {
     const { alice, bob } = pages;
     const quoted = bob.locator(".msg", { hasText: "Hi Bob! Ready for the trip?" });
     await quoted.hover();
@@ -130,11 +130,12 @@ describe("demo chat in a real browser", { skip }, () => {
     await bob.locator(".reply-bar", { hasText: "Replying to alice" }).waitFor();
     const composer = bob.getByRole("textbox", { name: "Message" });
     assert.equal(await composer.evaluate((el) => el === document.activeElement), true, "focus moves to the composer");
-    await composer.fill("Yes! Leaving at 8.");
+    await composer.fill("Yes @alice, leaving at 8.");
     await composer.press("Enter");
     await bob.locator(".reply-bar").waitFor({ state: "detached" });
-    const reply = alice.locator(".msg", { hasText: "Yes! Leaving at 8." });
+    const reply = alice.locator(".msg", { hasText: "Yes @alice, leaving at 8." });
     await reply.locator(".reply-chip", { hasText: "Hi Bob! Ready for the trip?" }).waitFor();
+    assert.match(await reply.getAttribute("class"), /\bmention\b/, "alice sees that it mentions her");
     await shot("alice", "01b-alice-sees-reply.png");
   });
 
@@ -170,7 +171,7 @@ describe("demo chat in a real browser", { skip }, () => {
     await edited.getByRole("button", { name: "Delete for everyone" }).click();
     await bob.locator(".msg.deleted", { hasText: "This message was deleted." }).waitFor();
     // bob's reply quoted it: the quote is hidden now.
-    await bob.locator(".msg", { hasText: "Yes! Leaving at 8." }).locator(".reply-chip.gone").waitFor();
+    await bob.locator(".msg", { hasText: "Yes @alice, leaving at 8." }).locator(".reply-chip.gone").waitFor();
   });
 
   it("a flood meets the rate limit: the composer closes with a countdown, then refused messages are retried once", async () => {

@@ -14,6 +14,7 @@ import {
 } from "../../client";
 import { useApp } from "../app-context";
 import { describe } from "../lib/describe";
+import { mentionsIn } from "./mentions";
 import { type RoomState, roomReducer } from "./room-state";
 import { type MessageEntry, newestSeq, oldestSeq } from "./timeline";
 import { type MessageChanges, useMessageChanges } from "./use-message-changes";
@@ -21,7 +22,7 @@ import { type MessageChanges, useMessageChanges } from "./use-message-changes";
 /** What the room's components can do. */
 export interface RoomControls extends MessageChanges {
   state: RoomState;
-  /** Sends a message, as a reply to `reply` when given. */
+  /** Sends a message, as a reply to `reply` when given; `@userId` of members become mentions. */
   send: (content: string, reply?: MessageEntry | null) => void;
   retry: (key: string) => void;
   discard: (key: string) => void;
@@ -136,7 +137,8 @@ export function useRoom(initial: RoomState): RoomControls {
       const socket = socketRef.current;
       const key = `${message.senderId}/${message.clientMsgId}`;
       if (!socket) return;
-      const options = { clientMsgId: message.clientMsgId, replyTo: message.replyTo?.seq };
+      const mentions = message.mentions;
+      const options = { clientMsgId: message.clientMsgId, replyTo: message.replyTo?.seq, mentions };
       socket.send(message.content, options).then(
         (ack) => dispatch({ type: "sent", message: { ...message, seq: ack.seq, ts: ack.ts } }),
         (error: unknown) => {
@@ -165,6 +167,8 @@ export function useRoom(initial: RoomState): RoomControls {
         contentType: "text",
         ts: Date.now(),
       };
+      const mentions = mentionsIn(content, stateRef.current.members);
+      if (mentions.length > 0) message.mentions = mentions;
       if (reply) {
         // Shown at once; the room's own preview replaces it when the message comes back confirmed.
         const { seq, senderId, content: quoted } = reply.message;
