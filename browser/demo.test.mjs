@@ -292,6 +292,21 @@ describe("demo chat in a real browser", { skip }, () => {
     assert.notEqual(stored, "no.longer.valid");
   });
 
+  it("a revocation closes bob's socket with 4001: the demo gets a new token and the room goes on", async () => {
+    const { bob } = pages;
+    const renewed = bob.waitForResponse((res) => res.url().endsWith("/dev/token") && res.ok(), { timeout: 10_000 });
+    assert.equal((await server.admin("/user/revoke_tokens", { userId: "bob" })).code, 0);
+    await renewed;
+    await bob.locator("#conn", { hasText: "Live" }).waitFor({ timeout: 15_000 });
+    const composer = bob.getByRole("textbox", { name: "Message" });
+    await composer.fill("Still here with a new token.");
+    await composer.press("Enter");
+    await bob
+      .locator(".msg.mine:not(.pending):not(.failed) .msg-body", { hasText: "Still here with a new token." })
+      .waitFor();
+    assert.equal(await bob.getByRole("alert").count(), 0, "no error shown for a renewal");
+  });
+
   it("pages earlier history in on demand", async () => {
     const { alice } = pages;
     const call = async (token, method, path, body) => {

@@ -237,6 +237,33 @@ describe("client library in Node (ws)", () => {
     carol.close();
   });
 
+  it("a revoked token closes the socket with 4001: the client asks for a new token and resumes with it", async () => {
+    const room = await api.alice.createChatroom({ hostId: "alice", isOpen: false, users: ["alice", "carol"] });
+    const carolApi = new EdgeroomApi({ baseUrl: server.url });
+    await carolApi.devToken("carol");
+    let asked = 0;
+    const carol = carolApi.socket(room.chatroomId, {
+      WebSocket: QuickClose,
+      getToken: async () => {
+        asked += 1;
+        return (await carolApi.devToken("carol")).token;
+      },
+    });
+    const expired = next(carol, "tokenExpired", () => true, 10_000);
+    carol.connect();
+    await next(carol, "welcome");
+    const revoked = await server.admin("/user/revoke_tokens", { userId: "carol" });
+    assert.equal(revoked.code, 0);
+    assert.equal((await expired).code, 4001);
+    // A token minted in the second of the revocation is refused too; the client spaces its refreshes.
+    await next(carol, "welcome", () => true, 15_000);
+    assert.ok(asked >= 1 && asked <= 3, `asked for ${asked} tokens`);
+    assert.equal((await carol.send("back with a new token")).duplicate, false);
+    carol.close();
+    // The api client shares the renewed token.
+    await api.carol.devToken("carol");
+  });
+
   it("a send flood meets RATE_LIMITED: a throttled event, in-flight sends reject with the retry hint", async () => {
     const carolRoom = await api.alice.createChatroom({ hostId: "alice", isOpen: false, users: ["alice", "carol"] });
     const carol = api.carol.socket(carolRoom.chatroomId, { WebSocket: QuickClose });
