@@ -159,7 +159,12 @@ describe("demo chat in a real browser", { skip }, () => {
     await mine.hover();
     await mine.getByRole("button", { name: "Edit" }).click();
     const composer = alice.getByRole("textbox", { name: "Message" });
-    assert.equal(await composer.inputValue(), "Hi Bob! Ready for the trip?", "editing starts from the text");
+    // Editing starts from the message's text (filled in on the next frame).
+    await alice.waitForFunction(
+      () => document.querySelector("#composer-input")?.value === "Hi Bob! Ready for the trip?",
+      null,
+      { timeout: 2000 },
+    );
     await composer.fill("Hi Bob! Ready for the trip? We leave at 8.");
     await composer.press("Enter");
     await bob.locator(".msg", { hasText: "We leave at 8." }).locator(".edited").waitFor();
