@@ -358,7 +358,7 @@ async function probeRefusal(fetcher, httpBase2, chatroomId, token) {
     if (response.ok && body?.data?.state === 2) {
       return { kind: "final", error: new ApiError(409, "CONFLICT", "the room has ended") };
     }
-    if (response.ok && body?.data && body.data.role === null) {
+    if (response.ok && body?.data && body.data.role === null && body.data.mode !== "live") {
       return { kind: "final", error: new ApiError(403, "FORBIDDEN", "you are not a member of this room") };
     }
     return null;

@@ -85,10 +85,14 @@ export function Workspace({ api, me, notify, onSignOut }: WorkspaceProps): JSX.E
     const join = new URLSearchParams(location.search).get("join");
     if (!join) return;
     history.replaceState(null, "", location.pathname);
-    void attempt(() => api.join(join)).then((joined) => {
-      if (joined) setRoomId(join);
+    void (async () => {
+      // A live room is watched without joining (SPEC §8.5); other rooms are joined first.
+      const info = await attempt(() => api.getChatroom(join));
+      if (info && (info.mode === "live" || info.role !== null || (await attempt(() => api.join(join))))) {
+        setRoomId(join);
+      }
       reload();
-    });
+    })();
   }, []);
 
   const close = useCallback(() => setRoomId(null), []);

@@ -14,7 +14,7 @@ export type Refusal =
   | { kind: "wait"; ms: number; error: ApiError };
 
 interface ProbeBody {
-  data?: Pick<RoomInfo, "state" | "role">;
+  data?: Pick<RoomInfo, "state" | "role" | "mode">;
   code?: string;
   message?: string;
 }
@@ -47,7 +47,8 @@ export async function probeRefusal(
     if (response.ok && body?.data?.state === 2) {
       return { kind: "final", error: new ApiError(409, "CONFLICT", "the room has ended") };
     }
-    if (response.ok && body?.data && body.data.role === null) {
+    // Anyone signed in may watch a live room without joining (SPEC §8.5); other rooms are for members.
+    if (response.ok && body?.data && body.data.role === null && body.data.mode !== "live") {
       return { kind: "final", error: new ApiError(403, "FORBIDDEN", "you are not a member of this room") };
     }
     return null;

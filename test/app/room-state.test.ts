@@ -26,6 +26,8 @@ const info = (over: Partial<RoomInfo> = {}): RoomInfo => ({
   updatedAt: 1,
   role: "member",
   restriction: null,
+  mode: "normal",
+  shards: 0,
   ...over,
 });
 
@@ -41,6 +43,7 @@ const welcome: ServerFrame = {
   online: ["alice", "bob", "carol"],
   onlineCount: 3,
   lastUpdateSeq: 0,
+  mode: "normal",
 };
 
 const apply = (state: RoomState, ...frames: ServerFrame[]) =>

@@ -21,6 +21,7 @@ export function CreateRoomForm({ onCreated }: { onCreated: (room: CreatedChatroo
       .map((name) => name.trim())
       .filter((name) => name && name !== me);
     const body: CreateChatroomBody = { hostId: me, isOpen: data.get("access") === "open", users: [me, ...members] };
+    if (data.get("live") === "on") body.mode = "live";
     const title = String(data.get("title") ?? "").trim();
     if (title) body.title = title;
     const startAt = String(data.get("startAt") ?? "");
@@ -48,6 +49,9 @@ export function CreateRoomForm({ onCreated }: { onCreated: (room: CreatedChatroo
             <input type="radio" name="access" value="open" /> Open (anyone with the link)
           </label>
         </fieldset>
+        <label class="check">
+          <input type="checkbox" name="live" /> Live room (an audience watches and chats without joining)
+        </label>
         <label for="create-members">
           Members <span class="muted">(names, comma separated)</span>
         </label>

@@ -48,6 +48,7 @@ export function RoomHeader({ state, panelOpen, onBack, onTogglePanel, onLeave }:
       <div class="room-head-main">
         <h2 id="room-title">{info.title}</h2>
         <div class="badges" id="room-badges">
+          {info.mode === "live" && <span class="badge live">Live room</span>}
           <span class="badge">{info.isOpen ? "Open" : "Closed"}</span>
           <span class="badge role">You: {role}</span>
           {info.state === 1 && (

@@ -134,7 +134,7 @@ export function RoomView({ chatroomId, onClose }: RoomViewProps): JSX.Element {
     void (async () => {
       const info = await attempt(() => api.getChatroom(chatroomId));
       if (!current) return;
-      if (!info || info.role === null) {
+      if (!info || (info.role === null && info.mode !== "live")) {
         if (info) notify({ text: "You are not a member of this room." });
         onClose();
         return;
