@@ -1,6 +1,8 @@
-// Browser test of the demo chat (public/) against a real `wrangler dev`: two users in two browser
-// contexts create and open a room, chat both ways, and the host mutes the other user for 3 s; the
-// mute shows in both UIs and lifts by itself. Screenshots go to test-output/.
+// Browser test of the demo chat (public/, built from src/app) against a real `wrangler dev`: two users
+// in two browser contexts create and open a room, chat both ways, a flood meets the room's rate limit
+// (composer closed with a countdown, refused messages retried without duplicates), the host mutes the
+// other user for 3 s (shown in both UIs, lifts by itself), invite links and bans; then the same UI at
+// phone width in the dark theme with reduced motion. Screenshots go to test-output/.
 // Needs Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium); skipped without it.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
@@ -46,7 +48,8 @@ describe("demo chat in a real browser", { skip }, () => {
     await server?.stop();
   });
 
-  const shot = (name, file) => pages[name].screenshot({ path: `${OUT}${file}`, fullPage: true });
+  const shot = (name, file) =>
+    pages[name].screenshot({ path: `${OUT}${file}`, fullPage: true, animations: "disabled" });
 
   async function signIn(name) {
     const page = pages[name];
@@ -119,6 +122,108 @@ describe("demo chat in a real browser", { skip }, () => {
     await shot("bob", "02-bob-chat.png");
   });
 
+  it("bob replies to alice's message from its hover action, mentioning her; both see the quote", async () => {
+    const { alice, bob } = pages;
+    const quoted = bob.locator(".msg", { hasText: "Hi Bob! Ready for the trip?" });
+    await quoted.hover();
+    await quoted.getByRole("button", { name: "Reply", exact: true }).click();
+    await bob.locator(".reply-bar", { hasText: "Replying to alice" }).waitFor();
+    const composer = bob.getByRole("textbox", { name: "Message" });
+    assert.equal(await composer.evaluate((el) => el === document.activeElement), true, "focus moves to the composer");
+    await composer.fill("Yes @alice, leaving at 8.");
+    await composer.press("Enter");
+    await bob.locator(".reply-bar").waitFor({ state: "detached" });
+    const reply = alice.locator(".msg", { hasText: "Yes @alice, leaving at 8." });
+    await reply.locator(".reply-chip", { hasText: "Hi Bob! Ready for the trip?" }).waitFor();
+    assert.match(await reply.getAttribute("class"), /\bmention\b/, "alice sees that it mentions her");
+    await shot("alice", "01b-alice-sees-reply.png");
+  });
+
+  it("alice reacts, searches, edits and deletes; bob sees each change", async () => {
+    const { alice, bob } = pages;
+    const theirs = alice.locator(".msg", { hasText: "Absolutely, packing now." });
+    await theirs.hover();
+    await theirs.locator('summary[aria-label="React"]').click();
+    await theirs.getByRole("button", { name: "React with 👍" }).click();
+    await theirs.locator(".reaction.mine", { hasText: "👍 1" }).waitFor();
+    await bob
+      .locator(".msg", { hasText: "Absolutely, packing now." })
+      .locator(".reaction", { hasText: "👍 1" })
+      .waitFor();
+
+    await alice.getByRole("searchbox", { name: "Search messages" }).fill("packing");
+    await alice.getByRole("searchbox", { name: "Search messages" }).press("Enter");
+    await alice.locator(".search-result", { hasText: "Absolutely, packing now." }).waitFor();
+
+    const mine = alice.locator(".msg.mine", { hasText: "Hi Bob! Ready for the trip?" });
+    await mine.hover();
+    await mine.getByRole("button", { name: "Edit" }).click();
+    const composer = alice.getByRole("textbox", { name: "Message" });
+    // Editing starts from the message's text (filled in on the next frame).
+    await alice.waitForFunction(
+      () => document.querySelector("#composer-input")?.value === "Hi Bob! Ready for the trip?",
+      null,
+      { timeout: 2000 },
+    );
+    await composer.fill("Hi Bob! Ready for the trip? We leave at 8.");
+    await composer.press("Enter");
+    await bob.locator(".msg", { hasText: "We leave at 8." }).locator(".edited").waitFor();
+    await shot("bob", "02b-bob-sees-reaction-and-edit.png");
+
+    alice.once("dialog", (dialog) => dialog.accept());
+    const edited = alice.locator(".msg.mine", { hasText: "We leave at 8." });
+    await edited.hover();
+    await edited.getByRole("button", { name: "Delete for everyone" }).click();
+    await bob.locator(".msg.deleted", { hasText: "This message was deleted." }).waitFor();
+    // bob's reply quoted it: the quote is hidden now.
+    await bob.locator(".msg", { hasText: "Yes @alice, leaving at 8." }).locator(".reply-chip.gone").waitFor();
+  });
+
+  it("a flood meets the rate limit: the composer closes with a countdown, then refused messages are retried once", async () => {
+    const { alice, bob } = pages;
+    const composer = alice.getByRole("textbox", { name: "Message" });
+    // Typed and sent with Enter faster than a person can (Playwright's own round trips would stay under the
+    // refill rate): SEND_BURST is 10, so the flood runs into RATE_LIMITED within a few more.
+    const typed = await alice.evaluate(async () => {
+      const input = document.querySelector("#composer-input");
+      const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+      const sent = [];
+      for (let i = 1; i <= 40 && !input.disabled; i++) {
+        input.value = `flood ${i}`;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await tick();
+        if (input.disabled) break;
+        input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+        sent.push(`flood ${i}`);
+        await tick();
+      }
+      return sent;
+    });
+    const banner = alice.locator("#restriction-banner");
+    await banner.filter({ hasText: /sending too fast\. You can send again in \d+ s/ }).waitFor({ timeout: 2000 });
+    assert.equal(await composer.isDisabled(), true, "the composer is closed while rate limited");
+    await alice.locator(".msg.failed").first().waitFor();
+    await shot("alice", "02a-alice-rate-limited.png");
+
+    await banner.waitFor({ state: "hidden", timeout: 5000 });
+    assert.equal(await composer.isDisabled(), false, "the composer opens again by itself");
+    // Retry keeps each message's clientMsgId: whatever the room had already taken is not stored twice.
+    // A retry can meet the limit again; go on until every typed message is confirmed.
+    const exact = (text) => new RegExp(`^${text}$`);
+    for (let round = 0; round < 100; round++) {
+      const confirmed = await alice.locator(".msg.mine:not(.pending):not(.failed) .msg-body").allInnerTexts();
+      if (typed.every((text) => confirmed.includes(text))) break;
+      const failed = alice.locator(".msg.failed");
+      if ((await failed.count()) > 0 && !(await composer.isDisabled())) {
+        await failed.first().getByRole("button", { name: "Retry" }).click();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    for (const text of typed) await bob.locator(".msg-body", { hasText: exact(text) }).waitFor();
+    const seen = await bob.locator(".msg-body").allInnerTexts();
+    for (const text of typed) assert.equal(seen.filter((t) => t === text).length, 1, `"${text}" shown exactly once`);
+  });
+
   it("alice mutes bob for 3 s; bob sees it, the room shows it, and it lifts by itself", async () => {
     const { alice, bob } = pages;
     await alice.getByLabel("Member", { exact: true }).fill("bob");
@@ -177,5 +282,130 @@ describe("demo chat in a real browser", { skip }, () => {
     assert.equal(await bob.getByRole("textbox", { name: "Message" }).isDisabled(), true);
     await alice.locator('.person[data-user="bob"] .restricted', { hasText: "Banned" }).waitFor();
     await shot("bob", "06-bob-banned.png");
+  });
+
+  it("renews a refused token through /dev/token and carries on", async () => {
+    const { bob } = pages;
+    await bob.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem("edgeroom.demo.session"));
+      localStorage.setItem("edgeroom.demo.session", JSON.stringify({ ...session, token: "no.longer.valid" }));
+    });
+    let renewals = 0;
+    const count = (request) => {
+      if (request.url().endsWith("/dev/token")) renewals++;
+    };
+    bob.on("request", count);
+    await bob.reload();
+    await bob.getByRole("button", { name: /Weekend trip/ }).click();
+    await bob.locator("#conn", { hasText: "Live" }).waitFor();
+    bob.off("request", count);
+    assert.equal(renewals, 1, "one renewal for the calls refused together");
+    const stored = await bob.evaluate(() => JSON.parse(localStorage.getItem("edgeroom.demo.session")).token);
+    assert.notEqual(stored, "no.longer.valid");
+  });
+
+  it("a revocation closes bob's socket with 4001: the demo gets a new token and the room goes on", async () => {
+    const { bob } = pages;
+    const renewed = bob.waitForResponse((res) => res.url().endsWith("/dev/token") && res.ok(), { timeout: 10_000 });
+    assert.equal((await server.admin("/user/revoke_tokens", { userId: "bob" })).code, 0);
+    await renewed;
+    await bob.locator("#conn", { hasText: "Live" }).waitFor({ timeout: 15_000 });
+    const composer = bob.getByRole("textbox", { name: "Message" });
+    await composer.fill("Still here with a new token.");
+    await composer.press("Enter");
+    await bob
+      .locator(".msg.mine:not(.pending):not(.failed) .msg-body", { hasText: "Still here with a new token." })
+      .waitFor();
+    assert.equal(await bob.getByRole("alert").count(), 0, "no error shown for a renewal");
+  });
+
+  it("pages earlier history in on demand", async () => {
+    const { alice } = pages;
+    const call = async (token, method, path, body) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { "ACCESS-TOKEN": token } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await res.json()).data;
+    };
+    const token = {};
+    for (const user of ["alice", "bob"]) token[user] = (await call(null, "POST", "/dev/token", { userId: user })).token;
+    const list = await call(token.alice, "GET", "/api/chatrooms?status=ongoing");
+    const trip = list.ongoing.find((room) => room.title === "Weekend trip").chatroomId;
+    // 60 more messages, two senders in step, paced under each sender's SEND_RATE_PER_SEC.
+    for (let i = 0; i < 30; i++) {
+      await Promise.all(
+        ["alice", "bob"].map((user) =>
+          call(token[user], "POST", `/api/chatrooms/${trip}/messages`, {
+            clientMsgId: `page-${user}-${i}`,
+            content: `${user} page ${i}`,
+          }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 220));
+    }
+    await alice.getByRole("button", { name: /Weekend trip/ }).click();
+    await alice.locator(".msg-body", { hasText: "bob page 29" }).waitFor();
+    const first = alice.locator(".msg-body", { hasText: "Absolutely, packing now." });
+    assert.equal(await first.count(), 0, "the first message is not loaded yet");
+    await alice.getByRole("button", { name: "Show earlier messages" }).click();
+    await first.waitFor({ state: "attached" });
+    assert.equal(await alice.locator(".msg-body", { hasText: "bob page 29" }).count(), 1);
+  });
+
+  it("a live room: bob watches and chats through the invite link without joining", async () => {
+    const { alice, bob } = pages;
+    await alice.getByText("New room").click();
+    await alice.getByLabel("Title").fill("Launch stream");
+    await alice.getByLabel(/Open \(anyone with the link\)/).check();
+    await alice.getByLabel(/Live room \(an audience/).check();
+    await alice.getByRole("button", { name: "Create room" }).click();
+    await alice.locator("#room-badges .badge.live").waitFor();
+    await alice.locator("#conn", { hasText: "Live" }).waitFor();
+    const invite = await alice.getByLabel("Invite link").inputValue();
+
+    await bob.goto(invite);
+    await bob.locator("#room-title", { hasText: "Launch stream" }).waitFor();
+    await bob.locator("#conn", { hasText: "Live" }).waitFor();
+    await bob.locator("#room-badges .badge.live").waitFor();
+    const composer = bob.getByRole("textbox", { name: "Message" });
+    await composer.fill("Watching from the audience!");
+    await composer.press("Enter");
+    await alice.locator(".msg-body", { hasText: "Watching from the audience!" }).waitFor();
+    await shot("bob", "06a-bob-live-viewer.png");
+  });
+
+  it("fits a phone: room list, then the room with a back button, people in a panel; dark theme, reduced motion", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      colorScheme: "dark",
+      reducedMotion: "reduce",
+      storageState: await pages.alice.context().storageState(),
+    });
+    const phone = await context.newPage();
+    phone.on("pageerror", (error) => console.log(`# [phone] page error: ${error.message}`));
+    const fits = () => phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await phone.goto(server.url);
+    await phone.getByRole("button", { name: /Weekend trip/ }).waitFor();
+    assert.equal(await fits(), true, "no sideways scrolling at 390 px");
+    await phone.screenshot({ path: `${OUT}07-phone-rooms.png` });
+
+    await phone.getByRole("button", { name: /Weekend trip/ }).click();
+    await phone.locator("#conn", { hasText: "Live" }).waitFor();
+    assert.equal(await phone.getByRole("complementary", { name: "My rooms" }).isVisible(), false);
+    assert.equal(await fits(), true);
+    await phone.screenshot({ path: `${OUT}08-phone-room.png` });
+
+    const toggle = phone.getByRole("button", { name: "Show people" });
+    assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+    await toggle.click();
+    await phone.locator('.person[data-user="alice"]').waitFor();
+    await phone.screenshot({ path: `${OUT}09-phone-people.png` });
+    await phone.getByRole("button", { name: "Hide people" }).first().click();
+
+    await phone.getByRole("button", { name: "Back to my rooms" }).click();
+    await phone.getByRole("button", { name: /Weekend trip/ }).waitFor();
+    await context.close();
   });
 });

@@ -219,66 +219,68 @@ var SocketError = class extends Error {
   name = "SocketError";
 };
 
-// src/client/socket.ts
-var FINAL_CLOSE_CODES = [1e3, 4003, 4004];
-var OPEN = 1;
-var PING = '{"type":"ping"}';
-function newClientMsgId() {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === "function") return c.randomUUID();
-  const bytes = new Uint8Array(16);
-  if (c) c.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+// src/client/close-policy.ts
+var CloseCode = {
+  /** Left the room, or closed by the client. */
+  Normal: 1e3,
+  /** The transport dropped, or the upgrade was refused (a browser learns nothing more). */
+  Abnormal: 1006,
+  /** The token expired or was revoked (§8.1): ask the app for a new one, never reconnect-loop. */
+  TokenExpired: 4001,
+  /** Kicked or banned. */
+  Removed: 4003,
+  /** The room ended. */
+  RoomEnded: 4004,
+  /** Closed for abuse: over the frame budget for too long, or too many sockets (§8.1). */
+  Abuse: 4008,
+};
+var FINAL_CLOSE_CODES = [CloseCode.Normal, CloseCode.Removed, CloseCode.RoomEnded, CloseCode.Abuse];
+var THROTTLE_CODES = ["RATE_LIMITED", "ROOM_BUSY"];
+var CONNECT_RETRY_FALLBACK_MS = 1e4;
+var MAX_TOKEN_REFRESHES = 3;
+function closeAction(code) {
+  if (code === CloseCode.TokenExpired) return "token";
+  return FINAL_CLOSE_CODES.includes(code) ? "final" : "retry";
 }
-function isFrame(value) {
-  return typeof value === "object" && value !== null && typeof value.type === "string";
+function closeReason(code, reason) {
+  if (reason) return reason;
+  switch (code) {
+    case CloseCode.Normal:
+      return "closed";
+    case CloseCode.TokenExpired:
+      return "the access token expired or was revoked";
+    case CloseCode.Removed:
+      return "removed from the room";
+    case CloseCode.RoomEnded:
+      return "the room ended";
+    case CloseCode.Abuse:
+      return "closed for abuse: too many frames or too many connections";
+    default:
+      return `connection lost (${code})`;
+  }
 }
-var RoomSocket = class {
-  options;
-  Ctor;
-  fetcher;
+function isThrottleCode(code) {
+  return THROTTLE_CODES.includes(code);
+}
+function reconnectDelay(attempt, options, random = Math.random) {
+  const base = Math.min(options.maxMs, options.minMs * 2 ** Math.min(Math.max(attempt - 1, 0), 16));
+  const jittered = Math.round(base * (0.8 + random() * 0.4));
+  return Math.max(jittered, options.retryAfterMs ?? 0);
+}
+function retryAfterSeconds(header) {
+  if (!header) return void 0;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : void 0;
+}
+function refusedStatus(message) {
+  if (typeof message !== "string") return null;
+  const match = /Unexpected server response: (\d{3})/.exec(message);
+  return match ? Number(match[1]) : null;
+}
+
+// src/client/emitter.ts
+var Emitter = class {
   listeners = /* @__PURE__ */ new Map();
-  pending = /* @__PURE__ */ new Map();
-  ws = null;
-  upgraded = false;
-  userId = null;
-  seq;
-  currentStatus = "idle";
-  attempt = 0;
-  stopped = false;
-  reconnectTimer = null;
-  pingTimer = null;
-  pongTimer = null;
-  constructor(options) {
-    this.options = options;
-    this.seq = options.since ?? null;
-    const Ctor = options.WebSocket ?? globalThis.WebSocket;
-    if (!Ctor) throw new TypeError("no WebSocket implementation: pass options.WebSocket (e.g. from the ws package)");
-    this.Ctor = Ctor;
-    const globalFetch = globalThis.fetch;
-    this.fetcher = options.fetch ?? (globalFetch ? (input, init) => globalFetch(input, init) : null);
-  }
-  /** The room this socket belongs to. */
-  get chatroomId() {
-    return this.options.chatroomId;
-  }
-  /** Current status. */
-  get status() {
-    return this.currentStatus;
-  }
-  /** The highest message seq seen (null before the first welcome when no `since` was given). */
-  get lastSeq() {
-    return this.seq;
-  }
-  /** Messages not yet acknowledged, by clientMsgId. */
-  get unacked() {
-    return [...this.pending.keys()];
-  }
-  /** Records messages fetched over HTTP (e.g. after `resync`) so a resume starts after them. */
-  markSeen(seq) {
-    if (this.seq === null || seq > this.seq) this.seq = seq;
-  }
   /** Adds a listener; returns a function that removes it. */
   on(event, listener) {
     let set = this.listeners.get(event);
@@ -293,267 +295,7 @@ var RoomSocket = class {
   off(event, listener) {
     this.listeners.get(event)?.delete(listener);
   }
-  /** Opens the connection (no-op when already connecting or open). */
-  connect() {
-    if (this.stopped) throw new SocketError("CLOSED", "this socket was closed; create a new one");
-    if (this.ws || this.reconnectTimer) return this;
-    this.open();
-    return this;
-  }
-  /** Closes for good (code 1000) and rejects unacknowledged sends. */
-  close(reason = "client closed") {
-    if (this.stopped) return;
-    this.stopped = true;
-    const ws = this.ws;
-    this.ws = null;
-    this.clearTimers();
-    try {
-      ws?.close(1e3, reason);
-    } catch {}
-    this.finish({ code: 1e3, reason, final: true });
-  }
-  /**
-   * Sends a chat message. Resolves with the ack (seq, ts, duplicate) or rejects with a SocketError
-   * (MUTED, RATE_LIMITED, … from the room, or CLOSED when the socket closed for good first). Queued
-   * while disconnected and re-sent after every reconnect until acknowledged.
-   */
-  send(content, options = {}) {
-    if (this.stopped) return Promise.reject(new SocketError("CLOSED", "the connection is closed"));
-    const clientMsgId = options.clientMsgId ?? newClientMsgId();
-    const existing = this.pending.get(clientMsgId);
-    if (existing) existing.reject(new SocketError("SUPERSEDED", "sent again with the same clientMsgId"));
-    const frame = { type: "send", clientMsgId, content };
-    if (options.contentType) frame.contentType = options.contentType;
-    const text = JSON.stringify(frame);
-    return new Promise((resolve2, reject) => {
-      this.pending.set(clientMsgId, { text, resolve: resolve2, reject });
-      if (this.currentStatus === "open") this.write(text);
-    });
-  }
-  /** Moves the read marker (dropped while disconnected; returns whether it was sent). */
-  read(seq) {
-    return this.currentStatus === "open" && this.write(JSON.stringify({ type: "read", seq }));
-  }
-  /** Tells the others you are typing. */
-  typing() {
-    return this.currentStatus === "open" && this.write('{"type":"typing"}');
-  }
-  /** Asks for a page of history; the answer arrives as a `history` frame. */
-  requestHistory(query = {}) {
-    return this.currentStatus === "open" && this.write(JSON.stringify({ type: "history", ...query }));
-  }
-  // ── connection ───────────────────────────────────────────────────────
-  httpBase() {
-    const base = this.options.baseUrl || globalThis.location?.origin || "";
-    return base.replace(/\/+$/, "").replace(/^ws/i, "http");
-  }
-  url() {
-    const id = encodeURIComponent(this.options.chatroomId);
-    let url = `${this.httpBase().replace(/^http/i, "ws")}/api/chatrooms/${id}/ws?token=${encodeURIComponent(this.options.token)}`;
-    if (this.seq !== null) url += `&since=${this.seq}`;
-    return url;
-  }
-  open() {
-    this.reconnectTimer = null;
-    this.upgraded = false;
-    this.setStatus({ status: this.attempt === 0 ? "connecting" : "reconnecting", attempt: this.attempt });
-    let ws;
-    try {
-      ws = new this.Ctor(this.url());
-    } catch (error) {
-      this.onClose(null, { code: 1006, reason: String(error), final: false });
-      return;
-    }
-    this.ws = ws;
-    ws.addEventListener("open", () => {
-      if (ws !== this.ws) return;
-      this.upgraded = true;
-      this.startPing();
-    });
-    ws.addEventListener("message", (event) => {
-      if (ws === this.ws) this.onData(event.data);
-    });
-    ws.addEventListener("close", (event) => {
-      if (ws === this.ws) this.onClose(ws, { code: event.code ?? 1006, reason: event.reason ?? "", final: false });
-    });
-    ws.addEventListener("error", () => {});
-  }
-  write(text) {
-    const ws = this.ws;
-    if (!ws || ws.readyState !== OPEN) return false;
-    try {
-      ws.send(text);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  onData(data) {
-    this.clearPongTimer();
-    if (typeof data !== "string") return;
-    let parsed;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      return;
-    }
-    if (!isFrame(parsed)) return;
-    if (parsed.type === "batch") {
-      const frames = parsed.frames;
-      if (Array.isArray(frames)) {
-        for (const frame of frames) if (isFrame(frame)) this.onFrame(frame);
-      }
-      return;
-    }
-    this.onFrame(parsed);
-  }
-  onFrame(raw) {
-    if (raw.type === "pong") return;
-    const frame = raw;
-    switch (frame.type) {
-      case "welcome":
-        this.userId = frame.userId;
-        if (this.seq === null) this.seq = frame.lastSeq;
-        this.attempt = 0;
-        this.setStatus({ status: "open", attempt: 0 });
-        break;
-      case "message":
-        this.markSeen(frame.seq);
-        break;
-      case "ack": {
-        const pending = this.pending.get(frame.clientMsgId);
-        if (pending) {
-          this.pending.delete(frame.clientMsgId);
-          pending.resolve({ clientMsgId: frame.clientMsgId, seq: frame.seq, ts: frame.ts, duplicate: frame.duplicate });
-        }
-        break;
-      }
-      case "error": {
-        const pending = frame.clientMsgId === void 0 ? void 0 : this.pending.get(frame.clientMsgId);
-        if (pending && frame.clientMsgId !== void 0) {
-          this.pending.delete(frame.clientMsgId);
-          pending.reject(new SocketError(frame.code, frame.message, frame.retryAfterSec));
-        }
-        break;
-      }
-    }
-    this.emit(frame.type, frame);
-    this.emit("frame", frame);
-    if (frame.type === "welcome") for (const pending of this.pending.values()) this.write(pending.text);
-    const ending = this.sessionEnd(frame);
-    if (ending) this.endedByServer(ending.code, ending.reason);
-  }
-  /**
-   * The frames that announce the server is about to close this socket for good: the close code that
-   * follows them. Acting on the frame does not depend on the transport reporting the close promptly
-   * (after a server-initiated close some stacks wait for the TCP connection to drop).
-   */
-  sessionEnd(frame) {
-    const me = this.userId;
-    if (frame.type === "room" && frame.event === "ended") return { code: 4004, reason: "room ended" };
-    if (me === null || !("userId" in frame) || frame.userId !== me) return null;
-    if (frame.type === "member" && frame.event === "kicked") return { code: 4003, reason: "kicked" };
-    if (frame.type === "member" && frame.event === "left") return { code: 1e3, reason: "left the room" };
-    if (frame.type === "moderation" && frame.event === "banned") return { code: 4003, reason: "banned" };
-    return null;
-  }
-  endedByServer(code, reason) {
-    if (this.stopped) return;
-    this.stopped = true;
-    const ws = this.ws;
-    this.ws = null;
-    try {
-      ws?.close(1e3, reason);
-    } catch {}
-    this.finish({ code, reason, final: true });
-  }
-  async onClose(ws, info) {
-    if (ws) this.ws = null;
-    this.clearTimers();
-    if (this.stopped) return;
-    if (FINAL_CLOSE_CODES.includes(info.code)) {
-      this.stopped = true;
-      this.finish({ ...info, final: true });
-      return;
-    }
-    if (!this.upgraded) {
-      const refusal = await this.refusal();
-      if (this.stopped) return;
-      if (refusal) {
-        this.stopped = true;
-        this.finish({ code: info.code, reason: refusal.message, final: true, error: refusal });
-        return;
-      }
-    }
-    this.attempt += 1;
-    const base = this.options.minReconnectDelayMs ?? 500;
-    const max = this.options.maxReconnectDelayMs ?? 15e3;
-    const delay = Math.min(max, base * 2 ** Math.min(this.attempt - 1, 16));
-    const retryInMs = Math.round(delay * (0.8 + Math.random() * 0.4));
-    this.emit("close", info);
-    this.setStatus({ status: "reconnecting", attempt: this.attempt, retryInMs, close: info });
-    this.reconnectTimer = setTimeout(() => this.open(), retryInMs);
-  }
-  /** Why the server would refuse this connection for good, or null when a retry may work. */
-  async refusal() {
-    if (!this.fetcher) return null;
-    try {
-      const response = await this.fetcher(`${this.httpBase()}/api/chatrooms/${encodeURIComponent(this.chatroomId)}`, {
-        headers: { "ACCESS-TOKEN": this.options.token, accept: "application/json" },
-      });
-      const body = await response.json().catch(() => null);
-      if ([401, 403, 404].includes(response.status)) {
-        return new ApiError(response.status, body?.code ?? `HTTP_${response.status}`, body?.message ?? "refused");
-      }
-      if (response.ok && body?.data?.state === 2) return new ApiError(409, "CONFLICT", "the room has ended");
-      if (response.ok && body?.data && body.data.role === null) {
-        return new ApiError(403, "FORBIDDEN", "you are not a member of this room");
-      }
-      return null;
-    } catch {
-      return null;
-    }
-  }
-  finish(info) {
-    this.clearTimers();
-    const error = new SocketError("CLOSED", `the connection closed: ${info.reason || info.code}`);
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
-    this.emit("close", info);
-    this.setStatus({ status: "closed", attempt: this.attempt, close: info });
-  }
-  // ── heartbeat ────────────────────────────────────────────────────────
-  startPing() {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = setInterval(() => {
-      if (!this.write(PING) || this.pongTimer) return;
-      this.pongTimer = setTimeout(() => {
-        this.pongTimer = null;
-        const ws = this.ws;
-        if (!ws) return;
-        try {
-          ws.close(4e3, "heartbeat timeout");
-        } catch {}
-        void this.onClose(ws, { code: 1006, reason: "heartbeat timeout", final: false });
-      }, this.options.pongTimeoutMs ?? 1e4);
-    }, this.options.pingIntervalMs ?? 25e3);
-  }
-  clearPongTimer() {
-    if (this.pongTimer) clearTimeout(this.pongTimer);
-    this.pongTimer = null;
-  }
-  clearTimers() {
-    this.clearPongTimer();
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.pingTimer = null;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-  }
-  // ── events ───────────────────────────────────────────────────────────
-  setStatus(info) {
-    this.currentStatus = info.status;
-    this.emit("status", info);
-  }
+  /** Calls every listener of `event` with `payload`, in the order they were added. */
   emit(event, payload) {
     const set = this.listeners.get(event);
     if (!set) return;
@@ -564,6 +306,517 @@ var RoomSocket = class {
         console.error(error);
       }
     }
+  }
+};
+
+// src/client/frames.ts
+function isFrame(value) {
+  return typeof value === "object" && value !== null && typeof value.type === "string";
+}
+function parseFrames(data) {
+  if (typeof data !== "string") return [];
+  let parsed;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return [];
+  }
+  if (!isFrame(parsed)) return [];
+  const list = parsed.type === "batch" ? parsed.frames : [parsed];
+  if (!Array.isArray(list)) return [];
+  return list.filter((frame) => isFrame(frame) && frame.type !== "pong");
+}
+function sessionEnd(frame, me) {
+  if (frame.type === "room" && frame.event === "ended") return { code: CloseCode.RoomEnded, reason: "room ended" };
+  if (me === null || !("userId" in frame) || frame.userId !== me) return null;
+  if (frame.type === "member" && frame.event === "kicked") return { code: CloseCode.Removed, reason: "kicked" };
+  if (frame.type === "member" && frame.event === "left") return { code: CloseCode.Normal, reason: "left the room" };
+  if (frame.type === "moderation" && frame.event === "banned") return { code: CloseCode.Removed, reason: "banned" };
+  return null;
+}
+
+// src/client/refusal.ts
+async function probeRefusal(fetcher, httpBase2, chatroomId, token) {
+  try {
+    const response = await fetcher(`${httpBase2}/api/chatrooms/${encodeURIComponent(chatroomId)}`, {
+      headers: { "ACCESS-TOKEN": token, accept: "application/json" },
+    });
+    const body = await response.json().catch(() => null);
+    const error = (fallback) =>
+      new ApiError(
+        response.status,
+        body?.code ?? `HTTP_${response.status}`,
+        body?.message ?? fallback,
+        retryAfterSeconds(response.headers.get("retry-after")),
+      );
+    if (response.status === 401) return { kind: "token", error: error("the access token was refused") };
+    if (response.status === 429) {
+      const refused = error("too many requests");
+      return { kind: "wait", ms: (refused.retryAfterSec ?? 1) * 1e3, error: refused };
+    }
+    if (response.status === 403 || response.status === 404) return { kind: "final", error: error("refused") };
+    if (response.ok && body?.data?.state === 2) {
+      return { kind: "final", error: new ApiError(409, "CONFLICT", "the room has ended") };
+    }
+    if (response.ok && body?.data && body.data.role === null && body.data.mode !== "live") {
+      return { kind: "final", error: new ApiError(403, "FORBIDDEN", "you are not a member of this room") };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+// src/client/resume.ts
+var ResumePoint = class {
+  constructor(seq = null, updateSeq = null) {
+    this.seq = seq;
+    this.updateSeq = updateSeq;
+  }
+  /** Records a message seq (also for messages fetched over HTTP). */
+  markSeen(seq) {
+    if (this.seq === null || seq > this.seq) this.seq = seq;
+  }
+  /** Records an update seq. */
+  markUpdate(updateSeq) {
+    if (this.updateSeq === null || updateSeq > this.updateSeq) this.updateSeq = updateSeq;
+  }
+  /** Follows the frames that move the resume point. */
+  follow(frame) {
+    if (frame.type === "welcome") {
+      if (this.seq === null) this.seq = frame.lastSeq;
+      if (this.updateSeq === null) this.updateSeq = frame.lastUpdateSeq;
+    } else if (frame.type === "message") this.markSeen(frame.seq);
+    else if (frame.type === "message_update" || frame.type === "reaction") this.markUpdate(frame.updateSeq);
+  }
+  /** `&since=…&updatesSince=…` for the socket URL (empty before anything was seen). */
+  query() {
+    if (this.seq === null) return "";
+    return this.updateSeq === null ? `&since=${this.seq}` : `&since=${this.seq}&updatesSince=${this.updateSeq}`;
+  }
+};
+function httpBase(baseUrl) {
+  const base = baseUrl || globalThis.location?.origin || "";
+  return base.replace(/\/+$/, "").replace(/^ws/i, "http");
+}
+function socketUrl(base, chatroomId, token, resume) {
+  const path = `/api/chatrooms/${encodeURIComponent(chatroomId)}/ws?token=${encodeURIComponent(token)}`;
+  return `${base.replace(/^http/i, "ws")}${path}${resume.query()}`;
+}
+
+// src/client/send-queue.ts
+var SendQueue = class {
+  entries = /* @__PURE__ */ new Map();
+  /** The clientMsgIds still waiting for an answer. */
+  get ids() {
+    return [...this.entries.keys()];
+  }
+  /** Adds a send (superseding one with the same id); `write` says on which connection it went out, or 0. */
+  add(clientMsgId, text, write) {
+    this.entries.get(clientMsgId)?.reject(new SocketError("SUPERSEDED", "sent again with the same clientMsgId"));
+    return new Promise((resolve2, reject) => {
+      const entry = { text, generation: 0, resolve: resolve2, reject };
+      this.entries.set(clientMsgId, entry);
+      entry.generation = write(text);
+    });
+  }
+  /** Writes every pending send again (after a welcome); `write` returns the connection or 0. */
+  resend(write) {
+    for (const entry of this.entries.values()) {
+      const generation = write(entry.text);
+      if (generation) entry.generation = generation;
+    }
+  }
+  /** Resolves the matching send with its ack. */
+  acked(ack) {
+    const entry = this.entries.get(ack.clientMsgId);
+    if (!entry) return;
+    this.entries.delete(ack.clientMsgId);
+    entry.resolve(ack);
+  }
+  /** Rejects the matching send. */
+  refused(clientMsgId, error) {
+    const entry = this.entries.get(clientMsgId);
+    if (!entry) return;
+    this.entries.delete(clientMsgId);
+    entry.reject(error);
+  }
+  /** Rejects every send written on connection `generation` (and still unanswered). */
+  refuseWritten(generation, error) {
+    for (const [id, entry] of this.entries) if (entry.generation === generation) this.refused(id, error);
+  }
+  /** Rejects everything (the socket closed for good). */
+  refuseAll(error) {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    for (const entry of all) entry.reject(error);
+  }
+};
+function newClientMsgId() {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === "function") return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (c) c.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// src/client/heartbeat.ts
+var Heartbeat = class {
+  constructor(ping, onTimeout, intervalMs, timeoutMs) {
+    this.ping = ping;
+    this.onTimeout = onTimeout;
+    this.intervalMs = intervalMs;
+    this.timeoutMs = timeoutMs;
+  }
+  interval = null;
+  deadline = null;
+  /** Starts (or restarts) pinging. */
+  start() {
+    this.stop();
+    this.interval = setInterval(() => {
+      if (this.deadline || !this.ping()) return;
+      this.deadline = setTimeout(() => {
+        this.deadline = null;
+        this.onTimeout();
+      }, this.timeoutMs);
+    }, this.intervalMs);
+  }
+  /** Something arrived: the connection is alive. */
+  alive() {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = null;
+  }
+  /** Stops pinging. */
+  stop() {
+    this.alive();
+    if (this.interval) clearInterval(this.interval);
+    this.interval = null;
+  }
+};
+
+// src/client/transport.ts
+var OPEN = 1;
+var PING = '{"type":"ping"}';
+var Transport = class {
+  constructor(Ctor, handlers, timing) {
+    this.Ctor = Ctor;
+    this.handlers = handlers;
+    this.heartbeat = new Heartbeat(
+      () => this.write(PING),
+      () => this.dropDead(),
+      timing.pingIntervalMs,
+      timing.pongTimeoutMs,
+    );
+  }
+  ws = null;
+  current = 0;
+  heartbeat;
+  /** Whether a connection is open or being opened. */
+  get active() {
+    return this.ws !== null;
+  }
+  /** The current connection's number (frames written on it can be told apart from older ones). */
+  get generation() {
+    return this.current;
+  }
+  /** Opens a new connection to `url`. */
+  open(url) {
+    this.current += 1;
+    let upgraded = false;
+    let status = null;
+    let ws;
+    try {
+      ws = new this.Ctor(url);
+    } catch (error) {
+      this.handlers.closed({ code: CloseCode.Abnormal, reason: String(error), upgraded, refusedStatus: null });
+      return;
+    }
+    this.ws = ws;
+    ws.addEventListener("open", () => {
+      if (ws !== this.ws) return;
+      upgraded = true;
+      this.heartbeat.start();
+    });
+    ws.addEventListener("message", (event) => {
+      if (ws !== this.ws) return;
+      this.heartbeat.alive();
+      this.handlers.data(event.data);
+    });
+    ws.addEventListener("error", (event) => {
+      status = refusedStatus(event.message) ?? status;
+    });
+    ws.addEventListener("close", (event) => {
+      if (ws !== this.ws) return;
+      this.forget();
+      const code = event.code ?? CloseCode.Abnormal;
+      this.handlers.closed({ code, reason: event.reason ?? "", upgraded, refusedStatus: status });
+    });
+  }
+  /** Writes a text frame; false when not open. */
+  write(text) {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== OPEN) return false;
+    try {
+      ws.send(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** Closes the current connection without reporting it (the caller already knows why). */
+  close(code, reason) {
+    const ws = this.ws;
+    this.forget();
+    try {
+      ws?.close(code, reason);
+    } catch {}
+  }
+  forget() {
+    this.ws = null;
+    this.heartbeat.stop();
+  }
+  /** A ping went unanswered: the connection is dead; close it and report it. */
+  dropDead() {
+    if (!this.ws) return;
+    this.close(4e3, "heartbeat timeout");
+    this.handlers.closed({
+      code: CloseCode.Abnormal,
+      reason: "heartbeat timeout",
+      upgraded: true,
+      refusedStatus: null,
+    });
+  }
+};
+
+// src/client/socket.ts
+var RoomSocket = class extends Emitter {
+  options;
+  fetcher;
+  pending = new SendQueue();
+  transport;
+  token;
+  userId = null;
+  resume;
+  currentStatus = "idle";
+  attempt = 0;
+  tokenRefreshes = 0;
+  stopped = false;
+  throttle = null;
+  timer = null;
+  constructor(options) {
+    super();
+    this.options = options;
+    this.token = options.token;
+    this.resume = new ResumePoint(options.since ?? null, options.updatesSince ?? null);
+    const Ctor = options.WebSocket ?? globalThis.WebSocket;
+    if (!Ctor) throw new TypeError("no WebSocket implementation: pass options.WebSocket (e.g. from the ws package)");
+    const globalFetch = globalThis.fetch;
+    this.fetcher = options.fetch ?? (globalFetch ? (input, init) => globalFetch(input, init) : null);
+    this.transport = new Transport(
+      Ctor,
+      { data: (data) => this.onData(data), closed: (close) => void this.onClose(close) },
+      { pingIntervalMs: options.pingIntervalMs ?? 25e3, pongTimeoutMs: options.pongTimeoutMs ?? 1e4 },
+    );
+  }
+  /** The room this socket belongs to. */
+  get chatroomId() {
+    return this.options.chatroomId;
+  }
+  /** Current status. */
+  get status() {
+    return this.currentStatus;
+  }
+  /** The highest message seq seen (null before the first welcome when no `since` was given). */
+  get lastSeq() {
+    return this.resume.seq;
+  }
+  /** The highest update seq seen (recalls, edits, reactions; null before the first welcome). */
+  get lastUpdateSeq() {
+    return this.resume.updateSeq;
+  }
+  /** Messages not yet acknowledged, by clientMsgId. */
+  get unacked() {
+    return this.pending.ids;
+  }
+  /** The current throttle (RATE_LIMITED / ROOM_BUSY) while it lasts, else null. */
+  get throttled() {
+    if (this.throttle && this.throttle.until <= Date.now()) this.throttle = null;
+    return this.throttle;
+  }
+  /** Records messages fetched over HTTP (e.g. after `resync`) so a resume starts after them. */
+  markSeen(seq) {
+    this.resume.markSeen(seq);
+  }
+  /** Opens the connection (no-op when already connecting, open, or waiting for a token). */
+  connect() {
+    if (this.stopped) throw new SocketError("CLOSED", "this socket was closed; create a new one");
+    if (this.transport.active || this.timer || this.currentStatus === "needs-token") return this;
+    this.open();
+    return this;
+  }
+  /** Supplies a new access token: used from the next connection on, at once when one is awaited. */
+  setToken(token) {
+    this.token = token;
+    if (this.stopped || this.currentStatus !== "needs-token") return;
+    this.clearTimer();
+    this.open();
+  }
+  /** Closes for good (code 1000) and rejects unacknowledged sends. */
+  close(reason = "client closed") {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.transport.close(CloseCode.Normal, reason);
+    this.finish({ code: CloseCode.Normal, reason, final: true });
+  }
+  /**
+   * Sends a chat message. Resolves with the ack (seq, ts, duplicate) or rejects with a SocketError:
+   * the room's refusal (MUTED, RATE_LIMITED + retryAfterSec, …), or CLOSED when the socket closed for
+   * good first. Queued while disconnected and re-sent after every reconnect until acknowledged.
+   */
+  send(content, options = {}) {
+    if (this.stopped) return Promise.reject(new SocketError("CLOSED", "the connection is closed"));
+    const throttle = this.throttled;
+    if (throttle) {
+      const left = Math.max(1, Math.ceil((throttle.until - Date.now()) / 1e3));
+      return Promise.reject(new SocketError(throttle.code, throttle.message, left));
+    }
+    const { clientMsgId = newClientMsgId(), ...extra } = options;
+    const frame = { type: "send", clientMsgId, content, ...extra };
+    return this.pending.add(clientMsgId, JSON.stringify(frame), (text) => this.writeSend(text));
+  }
+  /** Moves the read marker (dropped while disconnected; returns whether it was sent). */
+  read(seq) {
+    return this.currentStatus === "open" && this.transport.write(JSON.stringify({ type: "read", seq }));
+  }
+  /** Tells the others you are typing (not sent while throttled: every frame spends the socket's budget). */
+  typing() {
+    return this.currentStatus === "open" && !this.throttled && this.transport.write('{"type":"typing"}');
+  }
+  /** Asks for a page of history; the answer arrives as a `history` frame. */
+  requestHistory(query = {}) {
+    return (
+      this.currentStatus === "open" &&
+      !this.throttled &&
+      this.transport.write(JSON.stringify({ type: "history", ...query }))
+    );
+  }
+  // ── connection ───────────────────────────────────────────────────────
+  open() {
+    this.timer = null;
+    this.setStatus({ status: this.attempt === 0 ? "connecting" : "reconnecting", attempt: this.attempt });
+    this.transport.open(socketUrl(httpBase(this.options.baseUrl), this.chatroomId, this.token, this.resume));
+  }
+  /** Writes a send when open: the connection it went out on, or 0. */
+  writeSend(text) {
+    return this.currentStatus === "open" && this.transport.write(text) ? this.transport.generation : 0;
+  }
+  onData(data) {
+    for (const frame of parseFrames(data)) this.onFrame(frame);
+  }
+  onFrame(frame) {
+    this.resume.follow(frame);
+    if (frame.type === "welcome") {
+      this.userId = frame.userId;
+      this.attempt = 0;
+      this.tokenRefreshes = 0;
+      this.setStatus({ status: "open", attempt: 0 });
+    } else if (frame.type === "ack") {
+      const { clientMsgId, seq, ts, duplicate } = frame;
+      this.pending.acked({ clientMsgId, seq, ts, duplicate });
+    } else if (frame.type === "error") this.onError(frame);
+    this.emit(frame.type, frame);
+    this.emit("frame", frame);
+    if (frame.type === "welcome") this.pending.resend((text) => this.writeSend(text));
+    const ending = sessionEnd(frame, this.userId);
+    if (ending) this.endedByServer(ending.code, ending.reason);
+  }
+  onError(frame) {
+    const error = new SocketError(frame.code, frame.message, frame.retryAfterSec);
+    if (frame.clientMsgId !== void 0) this.pending.refused(frame.clientMsgId, error);
+    if (!isThrottleCode(frame.code)) return;
+    const retryAfterSec = frame.retryAfterSec ?? 1;
+    const until = Date.now() + retryAfterSec * 1e3;
+    this.throttle = { code: frame.code, message: frame.message, retryAfterSec, until, clientMsgId: frame.clientMsgId };
+    this.pending.refuseWritten(this.transport.generation, error);
+    this.emit("throttled", this.throttle);
+  }
+  endedByServer(code, reason) {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.transport.close(CloseCode.Normal, reason);
+    this.finish({ code, reason, final: true });
+  }
+  async onClose(close) {
+    this.clearTimer();
+    if (this.stopped) return;
+    let info = { code: close.code, reason: closeReason(close.code, close.reason), final: false };
+    const action = closeAction(close.code);
+    if (action === "final") return this.stop(info);
+    if (action === "token") return this.needToken(info);
+    let retryAfterMs = close.refusedStatus === 429 ? CONNECT_RETRY_FALLBACK_MS : 0;
+    if (!close.upgraded && this.fetcher) {
+      const refusal = await probeRefusal(this.fetcher, httpBase(this.options.baseUrl), this.chatroomId, this.token);
+      if (this.stopped) return;
+      if (refusal) info = { ...info, reason: refusal.error.message, error: refusal.error };
+      if (refusal?.kind === "final") return this.stop(info);
+      if (refusal?.kind === "token") return this.needToken(info);
+      if (refusal?.kind === "wait") retryAfterMs = refusal.ms;
+    }
+    this.attempt += 1;
+    const retryInMs = reconnectDelay(this.attempt, {
+      minMs: this.options.minReconnectDelayMs ?? 500,
+      maxMs: this.options.maxReconnectDelayMs ?? 15e3,
+      retryAfterMs,
+    });
+    this.emit("close", info);
+    this.setStatus({ status: "reconnecting", attempt: this.attempt, retryInMs, close: info });
+    this.timer = setTimeout(() => this.open(), retryInMs);
+  }
+  /** The token was refused: wait for a new one (asking `getToken`), spacing repeated refreshes. */
+  needToken(info) {
+    this.tokenRefreshes += 1;
+    if (this.tokenRefreshes > MAX_TOKEN_REFRESHES) {
+      this.stop({ ...info, reason: `${info.reason}; new tokens were refused too` });
+      return;
+    }
+    const refused = this.token;
+    this.emit("close", info);
+    this.setStatus({ status: "needs-token", attempt: this.attempt, close: info });
+    this.emit("tokenExpired", { code: info.code, reason: info.reason, error: info.error });
+    const getToken = this.options.getToken;
+    if (!getToken || this.currentStatus !== "needs-token") return;
+    const delay = this.tokenRefreshes === 1 ? 0 : reconnectDelay(this.tokenRefreshes - 1, { minMs: 1e3, maxMs: 4e3 });
+    this.timer = setTimeout(async () => {
+      this.timer = null;
+      let next = null;
+      try {
+        next = await getToken();
+      } catch (error) {
+        console.error(error);
+      }
+      if (next && next !== refused && this.currentStatus === "needs-token") this.setToken(next);
+    }, delay);
+  }
+  stop(info) {
+    this.stopped = true;
+    this.finish({ ...info, final: true });
+  }
+  finish(info) {
+    this.clearTimer();
+    this.throttle = null;
+    const error = new SocketError("CLOSED", `the connection closed: ${info.reason || info.code}`);
+    this.pending.refuseAll(error);
+    this.emit("close", info);
+    this.setStatus({ status: "closed", attempt: this.attempt, close: info });
+  }
+  clearTimer() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+  setStatus(info) {
+    this.currentStatus = info.status;
+    this.emit("status", info);
   }
 };
 
@@ -714,6 +967,28 @@ var EdgeroomApi = class {
   createOpenProfile(body) {
     return this.request("POST", "/api/users/me/open-profiles", { body });
   }
+  // ── messaging (SPEC §8.3) ────────────────────────────────────────────
+  /** Recalls a message: the sender within RECALL_WINDOW_MS, the host or a manager for lower ranks. */
+  recall(chatroomId, seq) {
+    return this.request("DELETE", `/api/chatrooms/${enc(chatroomId)}/messages/${seq}`);
+  }
+  /** Edits your own message. */
+  edit(chatroomId, seq, content) {
+    return this.request("PATCH", `/api/chatrooms/${enc(chatroomId)}/messages/${seq}`, { body: { content } });
+  }
+  /** Adds (`on`) or removes your reaction with `emoji`. */
+  react(chatroomId, seq, emoji, on) {
+    const path = `/api/chatrooms/${enc(chatroomId)}/messages/${seq}/reactions/${enc(emoji)}`;
+    return this.request(on ? "PUT" : "DELETE", path);
+  }
+  /** Searches the room's messages, newest first (`nextCursor` pages on). */
+  search(chatroomId, query) {
+    return this.request("GET", `/api/chatrooms/${enc(chatroomId)}/messages/search`, { query: { ...query } });
+  }
+  /** A page of the room's members with role, chosen face and online state. */
+  members(chatroomId, query = {}) {
+    return this.request("GET", `/api/chatrooms/${enc(chatroomId)}/members`, { query: { ...query } });
+  }
   // ── real time ────────────────────────────────────────────────────────
   /** A {@link RoomSocket} for a room with this client's server and token (not yet connected). */
   socket(chatroomId, options = {}) {
@@ -734,9 +1009,12 @@ export {
   ApiError,
   adminBody,
   adminCommands,
+  CloseCode,
   EdgeroomApi,
   FINAL_CLOSE_CODES,
+  isThrottleCode,
   newClientMsgId,
   RoomSocket,
   SocketError,
+  THROTTLE_CODES,
 };

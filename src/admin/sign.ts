@@ -27,7 +27,11 @@ export interface SignedHeaders {
  * Signing headers for one call at `now` (epoch ms). The nonce defaults to a random UUID, so two calls in
  * the same millisecond never form the same (nonce, timestamp) pair.
  */
-export async function signHeaders(secret: string, now: number, nonce = crypto.randomUUID()): Promise<SignedHeaders> {
+export async function signHeaders(
+  secret: string,
+  now: number,
+  nonce: string = crypto.randomUUID(),
+): Promise<SignedHeaders> {
   const timestamp = String(now);
   return { nonce, timestamp, sign: await wildfireSign(nonce, secret, timestamp) };
 }

@@ -19,19 +19,26 @@ import type {
   LeaveResult,
   ListChatroomsQuery,
   ManagerResult,
+  MemberList,
+  MembersQuery,
   OpenProfile,
   OpenProfileBody,
   Profile,
   ProfileBody,
+  ReactionResult,
   ReadResult,
+  RecallResult,
   RestrictionBody,
   RestrictionLifted,
   RestrictionSet,
   RoomInfo,
   RoomList,
+  SearchPage,
+  SearchQuery,
   SendMessageBody,
   SendResult,
   SettingsBody,
+  WireMessage,
 } from "./types";
 
 export { ApiError };
@@ -72,7 +79,7 @@ export interface RequestOptions {
   retry?: boolean;
 }
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type Query = Record<string, string | number | undefined>;
 
 const enc = encodeURIComponent;
@@ -253,6 +260,34 @@ export class EdgeroomApi {
   /** Creates an open profile (an alternative identity for rooms). */
   createOpenProfile(body: OpenProfileBody): Promise<OpenProfile> {
     return this.request("POST", "/api/users/me/open-profiles", { body });
+  }
+
+  // ── messaging (SPEC §8.3) ────────────────────────────────────────────
+
+  /** Recalls a message: the sender within RECALL_WINDOW_MS, the host or a manager for lower ranks. */
+  recall(chatroomId: string, seq: number): Promise<RecallResult> {
+    return this.request("DELETE", `/api/chatrooms/${enc(chatroomId)}/messages/${seq}`);
+  }
+
+  /** Edits your own message. */
+  edit(chatroomId: string, seq: number, content: string): Promise<WireMessage> {
+    return this.request("PATCH", `/api/chatrooms/${enc(chatroomId)}/messages/${seq}`, { body: { content } });
+  }
+
+  /** Adds (`on`) or removes your reaction with `emoji`. */
+  react(chatroomId: string, seq: number, emoji: string, on: boolean): Promise<ReactionResult> {
+    const path = `/api/chatrooms/${enc(chatroomId)}/messages/${seq}/reactions/${enc(emoji)}`;
+    return this.request(on ? "PUT" : "DELETE", path);
+  }
+
+  /** Searches the room's messages, newest first (`nextCursor` pages on). */
+  search(chatroomId: string, query: SearchQuery): Promise<SearchPage> {
+    return this.request("GET", `/api/chatrooms/${enc(chatroomId)}/messages/search`, { query: { ...query } });
+  }
+
+  /** A page of the room's members with role, chosen face and online state. */
+  members(chatroomId: string, query: MembersQuery = {}): Promise<MemberList> {
+    return this.request("GET", `/api/chatrooms/${enc(chatroomId)}/members`, { query: { ...query } });
   }
 
   // ── real time ────────────────────────────────────────────────────────

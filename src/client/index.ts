@@ -14,18 +14,26 @@ export {
 } from "./admin";
 export { type AdminCommand, type AdminFlag, adminBody, adminCommands, type FlagKind } from "./admin-commands";
 export { type ApiOptions, EdgeroomApi, type RequestOptions, type RetryOptions } from "./api";
-export { ApiError, SocketError } from "./errors";
 export {
-  type CloseInfo,
+  CloseCode,
   FINAL_CLOSE_CODES,
-  newClientMsgId,
-  RoomSocket,
-  type RoomSocketEvents,
-  type RoomSocketOptions,
-  type SocketEventLike,
-  type SocketStatus,
-  type StatusInfo,
-  type WebSocketConstructor,
-  type WebSocketLike,
-} from "./socket";
+  isThrottleCode,
+  THROTTLE_CODES,
+  type ThrottleCode,
+} from "./close-policy";
+export { ApiError, SocketError } from "./errors";
+export { newClientMsgId, RoomSocket } from "./socket";
+export type {
+  CloseInfo,
+  RoomSocketEvents,
+  RoomSocketOptions,
+  SendOptions,
+  SocketEventLike,
+  SocketStatus,
+  StatusInfo,
+  ThrottleInfo,
+  TokenExpiredInfo,
+  WebSocketConstructor,
+  WebSocketLike,
+} from "./socket-types";
 export type * from "./types";

@@ -6,6 +6,7 @@
  * the server ends up in the bundle.
  */
 import type { z } from "@hono/zod-openapi";
+import type * as M from "../api/message-schemas";
 import type * as S from "../api/schemas";
 import type * as P from "../room/protocol";
 
@@ -96,3 +97,22 @@ export type ServerFrameType = ServerFrame["type"];
 export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;
 /** A client frame. */
 export type ClientFrame = P.ClientFrame;
+
+// ── messaging (SPEC §8.3) ─────────────────────────────────────────────
+
+/** One emoji's count on a message (`mine` in answers to one user). */
+export type Reaction = z.infer<typeof P.WireReaction>;
+/** DELETE /api/chatrooms/:id/messages/:seq. */
+export type RecallResult = z.infer<typeof M.RecallResult>;
+/** PUT / DELETE /api/chatrooms/:id/messages/:seq/reactions/:emoji. */
+export type ReactionResult = z.infer<typeof M.ReactionResult>;
+/** GET /api/chatrooms/:id/messages/search query. */
+export type SearchQuery = z.infer<typeof M.SearchQuery>;
+/** GET /api/chatrooms/:id/messages/search. */
+export type SearchPage = z.infer<typeof M.SearchPage>;
+/** GET /api/chatrooms/:id/members query. */
+export type MembersQuery = z.infer<typeof M.MembersQuery>;
+/** GET /api/chatrooms/:id/members. */
+export type MemberList = z.infer<typeof M.MemberList>;
+/** A member as others see them. */
+export type ListedMember = z.infer<typeof M.ListedMember>;

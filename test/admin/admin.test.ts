@@ -200,9 +200,13 @@ describe("admin user and message routes", () => {
     const retry = await admin<{ messageUid: number }>("/message/send", body("once", "job-1"));
     expect(retry.result?.messageUid).toBe(first.result?.messageUid);
     // The same id from the sender's own client is another message: admin ids live apart.
-    const own = await env.ROOMS.getByName(chatroomId).send("s1", { clientMsgId: "job-1", content: "mine" }, {
-      admin: false,
-    });
+    const own = await env.ROOMS.getByName(chatroomId).send(
+      "s1",
+      { clientMsgId: "job-1", content: "mine" },
+      {
+        admin: false,
+      },
+    );
     expect(own).toMatchObject({ ok: true, value: { duplicate: false, seq: 2 } });
     expect((await admin<{ messageUid: number }>("/message/send", body("next"))).result?.messageUid).toBe(3);
   });

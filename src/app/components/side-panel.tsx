@@ -1,0 +1,78 @@
+/**
+ * @module app/components/side-panel
+ * The right column: message search, people (search, online first, roles, restrictions) and, for
+ * host and managers, moderation. On narrow screens it slides over the chat and is toggled from the room header.
+ */
+import type { JSX } from "preact";
+import { useCallback, useMemo, useState } from "preact/hooks";
+import type { Role } from "../../client";
+import { isModerator, type Member } from "../room/room-state";
+import { Icon } from "./icons";
+import { MemberList, sortMembers } from "./member-list";
+import { MessageSearch } from "./message-search";
+import { ModerationPanel } from "./moderation-panel";
+
+/** Props of {@link SidePanel}. */
+export interface SidePanelProps {
+  chatroomId: string;
+  me: string;
+  role: Role;
+  muteAll: boolean;
+  members: ReadonlyMap<string, Member>;
+  onlineCount: number;
+  live: boolean;
+  onMuteAll: (on: boolean) => void;
+  onClose: () => void;
+}
+
+/** The people and moderation panel. */
+export function SidePanel(props: SidePanelProps): JSX.Element {
+  const { chatroomId, me, role, muteAll, members, onlineCount, live, onMuteAll, onClose } = props;
+  const [query, setQuery] = useState("");
+  const [target, setTarget] = useState("");
+  const sorted = useMemo(() => sortMembers(members.values()), [members]);
+  const needle = query.trim().toLowerCase();
+  const shown = useMemo(
+    () => (needle ? sorted.filter((m) => `${m.userId} ${m.nickname ?? ""}`.toLowerCase().includes(needle)) : sorted),
+    [sorted, needle],
+  );
+  const known = useMemo(() => sorted.map((m) => m.userId), [sorted]);
+  const moderator = isModerator(role);
+  const pick = useCallback((userId: string) => {
+    setTarget(userId);
+    document.getElementById("mod-duration")?.focus();
+  }, []);
+
+  return (
+    <aside id="people-panel" class="people" aria-label="People">
+      <div class="panel-head">
+        <h3>
+          People <span class="muted">{live ? `· ${onlineCount} online` : ""}</span>
+        </h3>
+        <button type="button" class="icon-button panel-close" onClick={onClose} aria-label="Hide people">
+          <Icon name="close" size={18} />
+        </button>
+      </div>
+      <MessageSearch chatroomId={chatroomId} />
+      <input
+        type="search"
+        class="search"
+        aria-label="Search people"
+        placeholder="Search people"
+        value={query}
+        onInput={(event) => setQuery(event.currentTarget.value)}
+      />
+      <MemberList members={shown} me={me} onPick={moderator ? pick : null} />
+      {moderator && (
+        <ModerationPanel
+          chatroomId={chatroomId}
+          role={role}
+          muteAll={muteAll}
+          known={known}
+          target={target}
+          onMuteAll={onMuteAll}
+        />
+      )}
+    </aside>
+  );
+}

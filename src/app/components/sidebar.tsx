@@ -1,0 +1,47 @@
+/**
+ * @module app/components/sidebar
+ * The left column: create a room, then my ongoing and scheduled rooms.
+ */
+import type { JSX } from "preact";
+import type { CreatedChatroom, RoomList } from "../../client";
+import { CreateRoomForm } from "./create-room-form";
+import { Icon } from "./icons";
+import { RoomListSection } from "./room-list";
+
+/** Props of {@link Sidebar}. */
+export interface SidebarProps {
+  rooms: RoomList | null;
+  activeId: string | null;
+  onOpen: (chatroomId: string) => void;
+  onCreated: (room: CreatedChatroom) => void;
+  onRefresh: () => void;
+}
+
+/** The room list column. */
+export function Sidebar({ rooms, activeId, onOpen, onCreated, onRefresh }: SidebarProps): JSX.Element {
+  return (
+    <aside class="sidebar" aria-label="My rooms">
+      <CreateRoomForm onCreated={onCreated} />
+      <div class="rooms-head">
+        <h2>My rooms</h2>
+        <button type="button" class="icon-button" id="refresh-rooms" onClick={onRefresh} aria-label="Refresh rooms">
+          <Icon name="refresh" size={18} />
+        </button>
+      </div>
+      <RoomListSection
+        title="Ongoing"
+        id="ongoing-list"
+        rooms={rooms?.ongoing ?? null}
+        activeId={activeId}
+        onOpen={onOpen}
+      />
+      <RoomListSection
+        title="Scheduled"
+        id="scheduled-list"
+        rooms={rooms?.scheduled ?? null}
+        activeId={activeId}
+        onOpen={onOpen}
+      />
+    </aside>
+  );
+}
