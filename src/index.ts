@@ -92,4 +92,8 @@ app.doc31("/openapi.json", {
 });
 app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
-export default app;
+/** The Hono app (tests and tools call it directly). */
+export { app };
+
+/** The Worker. */
+export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

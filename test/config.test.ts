@@ -6,7 +6,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import devVarsExample from "../.dev.vars.example?raw";
 import { configProblem, EXAMPLE_SECRETS, isLocalDev, SECRET_MIN_LENGTH } from "../src/config";
-import app from "../src/index";
+import { app } from "../src/index";
 
 const EXAMPLE = { ...EXAMPLE_SECRETS, DEV_MODE: "true" };
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import app from "../src/index";
+import { app } from "../src/index";
 import { checkFrame, checkResponse, routeOf, takeViolations } from "./helpers/conformance";
 
 const ORIGIN = "https://edgeroom.test";
