@@ -1,8 +1,13 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { startReceiver } from "./e2e/webhook-receiver.mjs";
 
 /** Secrets for the pool: fixed test values, never the deployment's. */
-export const TEST_SECRETS = { ADMIN_SECRET: "test-admin-secret", TOKEN_SECRET: "test-token-secret" };
+export const TEST_SECRETS = {
+  ADMIN_SECRET: "test-admin-secret",
+  TOKEN_SECRET: "test-token-secret",
+  WEBHOOK_SECRET: "test-webhook-secret",
+};
 
 /**
  * Functional suites run with the abuse limits of SPEC §8.1 raised, so a test that makes many calls as
@@ -24,6 +29,10 @@ const LIMIT_TESTS = "test/**/*.limits.test.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  // A real local receiver for the webhook deliveries of the functional project (SPEC §8.4); tests read
+  // and steer it over HTTP at WEBHOOK_URL's origin. It must not keep vitest alive.
+  const receiver = await startReceiver(TEST_SECRETS.WEBHOOK_SECRET);
+  receiver.server.unref();
   const project = (name: string, include: string[], exclude: string[], vars: Record<string, string>) => ({
     plugins: [
       cloudflareTest({
@@ -47,10 +56,12 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        // Webhooks on: rooms record events and send them to the (local) queue.
+        // Webhooks on: rooms record events, the queue delivers them to the receiver, retries come at once.
         project("functional", ["test/**/*.test.ts"], [LIMIT_TESTS], {
           ...RAISED_LIMITS,
-          WEBHOOK_URL: "https://hooks.edgeroom.test/events",
+          WEBHOOK_URL: receiver.url,
+          WEBHOOK_RETRY_BASE_S: "0",
+          WEBHOOK_TIMEOUT_MS: "2000",
         }),
         // Two limits are lowered so their tests finish in seconds (a 2-s abuse close, a room budget a few
         // senders can exhaust); every other limit is at its SPEC default.

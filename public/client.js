@@ -866,13 +866,11 @@ var EdgeroomApi = class {
     const headers = { accept: "application/json" };
     if (this.token) headers["ACCESS-TOKEN"] = this.token;
     if (options.body !== void 0) headers["content-type"] = "application/json";
+    if (options.raw) headers["content-type"] = options.raw.contentType;
+    const payload = options.raw ? options.raw.body : options.body === void 0 ? void 0 : JSON.stringify(options.body);
     let response;
     try {
-      response = await this.fetcher(url, {
-        method,
-        headers,
-        body: options.body === void 0 ? void 0 : JSON.stringify(options.body),
-      });
+      response = await this.fetcher(url, { method, headers, body: payload });
     } catch (error) {
       throw new ApiError(0, "NETWORK_ERROR", `could not reach the server (${String(error)})`);
     }
@@ -953,6 +951,24 @@ var EdgeroomApi = class {
   /** Sends a message over HTTP (same rules and dedupe as the socket). */
   sendMessage(chatroomId, body) {
     return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/messages`, { body, retry: true });
+  }
+  /**
+   * Uploads a file (PNG, JPEG, GIF, WebP, PDF or UTF-8 text, at most 10 MiB) for a message of this room;
+   * send it with `sendMessage(id, { …, attachments: [attachmentId] })`. The type and name default to
+   * the Blob's (a File's). Safe to retry on 429: a refused upload stores nothing.
+   */
+  upload(chatroomId, file, options = {}) {
+    const contentType = options.contentType ?? (file instanceof Blob ? file.type : "");
+    const name = options.name ?? (file instanceof Blob && "name" in file ? String(file.name) : void 0);
+    return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/attachments`, {
+      raw: { body: file, contentType },
+      query: { name },
+      retry: true,
+    });
+  }
+  /** An absolute URL for a path the server answered (an attachment's signed `url`), e.g. for an `<img>`. */
+  resolveUrl(path) {
+    return /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${this.baseUrl}${path}`;
   }
   /** Moves my read marker. */
   markRead(chatroomId, seq) {

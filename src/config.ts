@@ -1,10 +1,11 @@
 /**
  * @module config
- * The one check of the Worker's secrets, dev mode and display zone (SPEC §6, §8.1, §8.2). Local development is
- * DEV_MODE=true on a loopback host; there the example secrets of `.dev.vars.example` are fine. Anywhere
- * else the Worker refuses to serve while ADMIN_SECRET or TOKEN_SECRET is unset, shorter than
- * SECRET_MIN_LENGTH or an example value: admin calls answer code 4, client calls SERVER_ERROR and
- * `/health` 503, each naming the problem, and the problem is logged once per isolate.
+ * The one check of the Worker's secrets, dev mode, display zone and webhook endpoint (SPEC §6, §8.1, §8.2,
+ * §8.4). Local development is DEV_MODE=true on a loopback host; there the example secrets of
+ * `.dev.vars.example` are fine. Anywhere else the Worker refuses to serve while ADMIN_SECRET or
+ * TOKEN_SECRET (and WEBHOOK_SECRET, when WEBHOOK_URL is set) is unset, shorter than SECRET_MIN_LENGTH or
+ * an example value: admin calls answer code 4, client calls SERVER_ERROR and `/health` 503, each naming
+ * the problem, and the problem is logged once per isolate. The webhook consumer delivers nothing then.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -21,6 +22,7 @@ export const SECRET_MIN_LENGTH = 16;
 export const EXAMPLE_SECRETS = {
   ADMIN_SECRET: "dev-admin-secret",
   TOKEN_SECRET: "dev-token-secret-change-me",
+  WEBHOOK_SECRET: "dev-webhook-secret-change-me",
 } as const;
 
 /** The bindings the check reads. */
@@ -29,6 +31,8 @@ export interface ConfigVars {
   TOKEN_SECRET?: string;
   DEV_MODE?: string;
   DISPLAY_TZ?: string;
+  WEBHOOK_URL?: string;
+  WEBHOOK_SECRET?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -50,9 +54,15 @@ export function configProblem(vars: ConfigVars, localDev: boolean): string | nul
   // An invalid zone refuses to start everywhere (SPEC §8.2): Willson dates would be wrong.
   const zone = displayZoneProblem(vars.DISPLAY_TZ);
   if (zone !== null) return zone;
-  for (const name of ["ADMIN_SECRET", "TOKEN_SECRET"] as const) {
+  const webhooks = Boolean(vars.WEBHOOK_URL);
+  if (webhooks && !isHttpUrl(vars.WEBHOOK_URL ?? "")) return "WEBHOOK_URL is not an http(s) URL";
+  const secrets = webhooks
+    ? (["ADMIN_SECRET", "TOKEN_SECRET", "WEBHOOK_SECRET"] as const)
+    : (["ADMIN_SECRET", "TOKEN_SECRET"] as const);
+  for (const name of secrets) {
     const value = vars[name];
-    if (!value) return `${name} is unset (wrangler secret put ${name})`;
+    const why = name === "WEBHOOK_SECRET" ? " while WEBHOOK_URL is set" : "";
+    if (!value) return `${name} is unset${why} (wrangler secret put ${name})`;
     if (localDev) continue;
     if (value === EXAMPLE_SECRETS[name]) {
       return `${name} is the example value from .dev.vars.example (wrangler secret put ${name})`;
@@ -60,6 +70,15 @@ export function configProblem(vars: ConfigVars, localDev: boolean): string | nul
     if (value.length < SECRET_MIN_LENGTH) return `${name} is shorter than ${SECRET_MIN_LENGTH} characters`;
   }
   return null;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
 }
 
 /** True when this request runs as local development. */

@@ -20,6 +20,8 @@ export type ErrorKind =
   | "not_found"
   | "conflict"
   | "too_large"
+  | "length_required"
+  | "unsupported_media_type"
   | "rate_limited"
   | "room_busy"
   | "not_implemented"
@@ -27,7 +29,7 @@ export type ErrorKind =
 
 /** Extra facts that travel with an error. */
 export interface ErrorDetails {
-  /** The request field that is wrong (dotted path), for invalid_param and too_large. */
+  /** The request field that is wrong (dotted path, or a header name), for invalid_param, too_large and the upload refusals. */
   field?: string;
   /** Seconds until a retry can succeed, for rate_limited and room_busy. */
   retryAfterSec?: number;

@@ -1,7 +1,7 @@
 /**
  * @module index
  * Wiring only: request ids and JSON access logs, the admin, client and dev APIs, the OpenAPI
- * document and its reference page, health; exports the Durable Object classes.
+ * document and its reference page, health, the webhook queue consumer; exports the Durable Object classes.
  */
 
 import { swaggerUI } from "@hono/swagger-ui";
@@ -14,6 +14,8 @@ import { devApp } from "./api/dev";
 import { apiApp } from "./api/router";
 import { configGuard } from "./config";
 import type { AppEnv } from "./env";
+import { WebhookEvent } from "./webhooks/events";
+import { queue } from "./webhooks/queue";
 
 export { NonceGuard } from "./admin/nonce-guard";
 export { Limiter } from "./limiter/Limiter";
@@ -82,6 +84,14 @@ app.openAPIRegistry.registerComponent("securitySchemes", "wildfireSign", {
   name: "sign",
   description: "sha1 hex of nonce|ADMIN_SECRET|timestamp, with `nonce` and `timestamp` (ms) headers",
 });
+// What edgeroom POSTs to WEBHOOK_URL (SPEC §8.4), documented under the document's `webhooks`.
+app.openAPIRegistry.registerWebhook({
+  method: "post",
+  path: "edgeroomEvent",
+  summary: "An event of a room, POSTed to WEBHOOK_URL; signed with X-Edgeroom-Signature over X-Edgeroom-Timestamp",
+  request: { body: { content: { "application/json": { schema: WebhookEvent } }, required: true } },
+  responses: { 200: { description: "Any 2xx acknowledges the event; anything else is retried with backoff" } },
+});
 app.doc31("/openapi.json", {
   openapi: "3.1.0",
   info: {
@@ -92,4 +102,8 @@ app.doc31("/openapi.json", {
 });
 app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
-export default app;
+/** The Hono app (tests and tools call it directly). */
+export { app };
+
+/** The Worker: the HTTP app, and the consumer of the webhook queue and its dead-letter queue (SPEC §8.4). */
+export default { fetch: app.fetch, queue } satisfies ExportedHandler<Env>;

@@ -48,6 +48,8 @@ export const THUMBNAILS_MAX = 4;
 export const ONLINE_LIST_MAX = 500;
 /** Characters of the last message kept as the list preview. */
 export const PREVIEW_MAX = 100;
+/** Largest image accepted, in pixels (width × height): a tiny file claiming a huge canvas exhausts viewers' memory. */
+export const IMAGE_MAX_PIXELS = 100_000_000;
 /** A timed room warns its clients this long before it ends. */
 export const ENDING_NOTICE_MS = 60_000;
 
@@ -84,9 +86,13 @@ const TUNABLE = {
   attachmentMaxBytes: { name: "ATTACHMENT_MAX_BYTES", fallback: 10 * 1024 * 1024, integer: true },
   attachmentBytesPerDay: { name: "ATTACHMENT_BYTES_PER_DAY", fallback: 200 * 1024 * 1024, integer: true },
   attachmentUrlTtlS: { name: "ATTACHMENT_URL_TTL_S", fallback: 3600, integer: true },
+  // §8.4 webhook delivery: first retry delay (doubling), the longest delay, and the receiver's time to answer
+  webhookRetryBaseS: { name: "WEBHOOK_RETRY_BASE_S", fallback: 30, integer: true, zero: true },
+  webhookRetryMaxS: { name: "WEBHOOK_RETRY_MAX_S", fallback: 1800, integer: true, zero: true },
+  webhookTimeoutMs: { name: "WEBHOOK_TIMEOUT_MS", fallback: 10_000, integer: true },
   // §8.5 live rooms
   liveShards: { name: "LIVE_SHARDS", fallback: 16, integer: true },
-} as const satisfies Record<string, { name: string; fallback: number; integer?: boolean }>;
+} as const satisfies Record<string, { name: string; fallback: number; integer?: boolean; zero?: boolean }>;
 
 type Tunable = typeof TUNABLE;
 
@@ -101,16 +107,18 @@ export const DEFAULT_LIMITS = Object.fromEntries(
   Object.entries(TUNABLE).map(([key, spec]) => [key, spec.fallback]),
 ) as Limits;
 
-function positive(raw: string | undefined, fallback: number): number {
+/** A usable value of a var: a finite number above 0 (or 0 itself where the limit allows it), else the default. */
+function usable(raw: string | undefined, fallback: number, zero: boolean): number {
   const value = Number(raw);
-  return raw !== undefined && raw !== "" && Number.isFinite(value) && value > 0 ? value : fallback;
+  const allowed = Number.isFinite(value) && (value > 0 || (zero && value === 0));
+  return raw !== undefined && raw.trim() !== "" && allowed ? value : fallback;
 }
 
-/** Reads the tunable limits; a missing or unusable var keeps its default. */
+/** Reads the tunable limits; a missing or unusable var keeps its default (0 only where a delay may be 0). */
 export function readLimits(vars: LimitVars): Limits {
   const limits: Record<string, number> = {};
   for (const [key, spec] of Object.entries(TUNABLE) as [keyof Tunable, Tunable[keyof Tunable]][]) {
-    const value = positive(vars[spec.name], spec.fallback);
+    const value = usable(vars[spec.name], spec.fallback, "zero" in spec && spec.zero);
     limits[key] = "integer" in spec && spec.integer ? Math.floor(value) : value;
   }
   return limits as Limits;

@@ -6,7 +6,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import devVarsExample from "../.dev.vars.example?raw";
 import { configProblem, EXAMPLE_SECRETS, isLocalDev, SECRET_MIN_LENGTH } from "../src/config";
-import app from "../src/index";
+import { app } from "../src/index";
 
 const EXAMPLE = { ...EXAMPLE_SECRETS, DEV_MODE: "true" };
 
@@ -58,6 +58,35 @@ describe("configuration check", () => {
     );
     expect(values.ADMIN_SECRET).toBe(EXAMPLE_SECRETS.ADMIN_SECRET);
     expect(values.TOKEN_SECRET).toBe(EXAMPLE_SECRETS.TOKEN_SECRET);
+    expect(values.WEBHOOK_SECRET).toBe(EXAMPLE_SECRETS.WEBHOOK_SECRET);
+  });
+
+  it("asks for a usable WEBHOOK_SECRET and an http(s) WEBHOOK_URL only when webhooks are on (SPEC §8.4)", () => {
+    const real = { ADMIN_SECRET: "a".repeat(SECRET_MIN_LENGTH), TOKEN_SECRET: "t".repeat(40) };
+    const url = "https://hooks.example/edgeroom";
+    expect(configProblem({ ...real, WEBHOOK_URL: "" }, false)).toBeNull();
+    expect(configProblem({ ...real, WEBHOOK_URL: url }, false)).toBe(
+      "WEBHOOK_SECRET is unset while WEBHOOK_URL is set (wrangler secret put WEBHOOK_SECRET)",
+    );
+    expect(configProblem({ ...real, WEBHOOK_URL: url, WEBHOOK_SECRET: "short" }, false)).toMatch(
+      /^WEBHOOK_SECRET is shorter than 16/,
+    );
+    const example = { ...real, WEBHOOK_URL: url, WEBHOOK_SECRET: EXAMPLE_SECRETS.WEBHOOK_SECRET };
+    expect(configProblem(example, false)).toMatch(/^WEBHOOK_SECRET is the example value/);
+    expect(configProblem(example, true)).toBeNull();
+    expect(configProblem({ ...real, WEBHOOK_URL: "hooks.example", WEBHOOK_SECRET: "w".repeat(32) }, false)).toBe(
+      "WEBHOOK_URL is not an http(s) URL",
+    );
+    expect(configProblem({ ...real, WEBHOOK_URL: url, WEBHOOK_SECRET: "w".repeat(32) }, false)).toBeNull();
+  });
+
+  it("refuses to serve while webhooks are on without a secret, naming the problem", async () => {
+    const res = await call("https://edgeroom.example/health", { WEBHOOK_SECRET: "" });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: "misconfigured",
+      problem: "WEBHOOK_SECRET is unset while WEBHOOK_URL is set (wrangler secret put WEBHOOK_SECRET)",
+    });
   });
 
   it("treats only DEV_MODE=true on a loopback host, from a loopback client, as local development", () => {

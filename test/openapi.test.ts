@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import app from "../src/index";
+import { app } from "../src/index";
 
 /** Routes that serve the documentation itself. */
 const UNDOCUMENTED = new Set(["GET /openapi.json", "GET /docs"]);

@@ -13,6 +13,8 @@ import { toAppError } from "../validation";
 export const ADMIN_CODES = {
   invalid_param: 251,
   too_large: 251,
+  length_required: 251,
+  unsupported_media_type: 251,
   not_signed: 239,
   sign_expired: 243,
   auth_failure: 244,

@@ -15,6 +15,7 @@ import { adminOnError, Done, done, envelope, success } from "./envelope";
 import * as S from "./schemas";
 import { adminSignature } from "./sign-middleware";
 import { adminUserApp } from "./user-routes";
+import { adminWebhookApp } from "./webhook-routes";
 
 const ADMIN: { kind: "admin" } = { kind: "admin" };
 
@@ -179,6 +180,7 @@ adminApp.openapi(
 );
 
 adminApp.route("/", adminUserApp);
+adminApp.route("/", adminWebhookApp);
 
 adminApp.all("*", () => {
   throw new AppError("not_implemented", "not implement");

@@ -6,7 +6,7 @@
 import type { ErrorKind } from "../errors";
 
 /** The HTTP statuses of the client API's errors. */
-export type ClientErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500;
+export type ClientErrorStatus = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 429 | 500;
 
 /** HTTP status and FlameTalk-style code of each error kind. */
 export const CLIENT_ERRORS: Record<ErrorKind, { status: ClientErrorStatus; code: string }> = {
@@ -23,6 +23,8 @@ export const CLIENT_ERRORS: Record<ErrorKind, { status: ClientErrorStatus; code:
   not_found: { status: 404, code: "NOT_FOUND" },
   conflict: { status: 409, code: "CONFLICT" },
   too_large: { status: 413, code: "PAYLOAD_TOO_LARGE" },
+  length_required: { status: 411, code: "LENGTH_REQUIRED" },
+  unsupported_media_type: { status: 415, code: "UNSUPPORTED_MEDIA_TYPE" },
   rate_limited: { status: 429, code: "RATE_LIMITED" },
   // The room's own send budget (SPEC §8.1 ROOM_SENDS_PER_SEC): not this user's fault, retry shortly.
   room_busy: { status: 429, code: "ROOM_BUSY" },

@@ -8,6 +8,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { bodyLimitGuard, validationHook } from "../validation";
+import { downloadRoutes, isUpload, uploadRoutes } from "./attachments";
 import { requireUser } from "./auth";
 import { apiOnError } from "./envelope";
 import { memberRoutes } from "./members";
@@ -20,8 +21,12 @@ import { willsonRoutes } from "./willson";
 
 /** The client API sub-app, mounted at /api. */
 export const apiApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-apiApp.use("*", bodyLimitGuard);
+// An upload's body is a file, limited by ATTACHMENT_MAX_BYTES before it is read (api/attachments.ts).
+apiApp.use("*", (c, next) => (isUpload(c) ? next() : bodyLimitGuard(c, next)));
 apiApp.onError(apiOnError);
+// A signed attachment URL is its own credential (it must work in an <img>): mounted before authentication,
+// so its handler answers before requireUser would run.
+apiApp.route("/", downloadRoutes);
 apiApp.use("*", requireUser);
 
 // Route modules inherit the validation hook and the error mapping of this app.
@@ -33,6 +38,7 @@ const modules = [
   memberRoutes,
   profileRoutes,
   willsonRoutes,
+  uploadRoutes,
 ];
 for (const routes of modules) apiApp.route("/", routes);
 

@@ -256,7 +256,9 @@ const ERROR_TEXT: Record<ClientErrorStatus, string> = {
   403: "Not allowed: not a member, banned, muted, or not your role",
   404: "No such room, member or route",
   409: "Conflicts with the room's state (ended, full, already started)",
+  411: "Content-Length missing: the upload must state its length",
   413: "Request body too large",
+  415: "Content-Type not allowed, or the bytes are not of the declared type",
   429: "Too many requests; wait Retry-After seconds",
   500: "Server error (never with details)",
 };

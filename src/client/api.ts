@@ -38,6 +38,8 @@ import type {
   SendMessageBody,
   SendResult,
   SettingsBody,
+  UploadedAttachment,
+  UploadOptions,
   WireMessage,
 } from "./types";
 
@@ -70,6 +72,8 @@ export interface ApiOptions {
 /** Options of one {@link EdgeroomApi.request}. */
 export interface RequestOptions {
   body?: unknown;
+  /** A raw body instead of JSON (a file upload), with its Content-Type. */
+  raw?: { body: Blob | ArrayBuffer | Uint8Array<ArrayBuffer>; contentType: string };
   query?: Query;
   /**
    * Whether a 429 may be retried. Defaults to the method: GET, PUT and DELETE yes, POST no (unless
@@ -136,13 +140,15 @@ export class EdgeroomApi {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.token) headers["ACCESS-TOKEN"] = this.token;
     if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (options.raw) headers["content-type"] = options.raw.contentType;
+    const payload = options.raw
+      ? options.raw.body
+      : options.body === undefined
+        ? undefined
+        : JSON.stringify(options.body);
     let response: Response;
     try {
-      response = await this.fetcher(url, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
+      response = await this.fetcher(url, { method, headers, body: payload });
     } catch (error) {
       throw new ApiError(0, "NETWORK_ERROR", `could not reach the server (${String(error)})`);
     }
@@ -243,6 +249,26 @@ export class EdgeroomApi {
   sendMessage(chatroomId: string, body: SendMessageBody): Promise<SendResult> {
     // Safe to repeat: the server deduplicates by clientMsgId.
     return this.request("POST", `/api/chatrooms/${enc(chatroomId)}/messages`, { body, retry: true });
+  }
+
+  /**
+   * Uploads a file (PNG, JPEG, GIF, WebP, PDF or UTF-8 text, at most 10 MiB) for a message of this room;
+   * send it with `sendMessage(id, { …, attachments: [attachmentId] })`. The type and name default to
+   * the Blob's (a File's). Safe to retry on 429: a refused upload stores nothing.
+   */
+  upload(chatroomId: string, file: Blob | ArrayBuffer | Uint8Array<ArrayBuffer>, options: UploadOptions = {}) {
+    const contentType = options.contentType ?? (file instanceof Blob ? file.type : "");
+    const name = options.name ?? (file instanceof Blob && "name" in file ? String(file.name) : undefined);
+    return this.request<UploadedAttachment>("POST", `/api/chatrooms/${enc(chatroomId)}/attachments`, {
+      raw: { body: file, contentType },
+      query: { name },
+      retry: true,
+    });
+  }
+
+  /** An absolute URL for a path the server answered (an attachment's signed `url`), e.g. for an `<img>`. */
+  resolveUrl(path: string): string {
+    return /^[a-z][a-z0-9+.-]*:/i.test(path) ? path : `${this.baseUrl}${path}`;
   }
 
   /** Moves my read marker. */

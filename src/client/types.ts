@@ -6,6 +6,7 @@
  * the server ends up in the bundle.
  */
 import type { z } from "@hono/zod-openapi";
+import type * as A from "../api/attachment-schemas";
 import type * as M from "../api/message-schemas";
 import type * as S from "../api/schemas";
 import type * as P from "../room/protocol";
@@ -79,6 +80,16 @@ export type ReadResult = z.infer<typeof S.ReadResult>;
 export type Profile = z.infer<typeof S.MyProfile>;
 /** POST /api/users/me/open-profiles. */
 export type OpenProfile = z.infer<typeof S.CreatedOpenProfile>;
+
+/** POST /api/chatrooms/:id/attachments: put `attachmentId` in a message's `attachments`. */
+export type UploadedAttachment = z.infer<typeof A.UploadedAttachment>;
+/** An attachment as a message carries it (`url` is signed, expires, and is relative to the API origin). */
+export type WireAttachment = P.WireAttachment;
+/** Options of an upload: the file's type (else the Blob's) and name (else the File's). */
+export interface UploadOptions {
+  contentType?: string;
+  name?: string;
+}
 
 // ── envelopes ─────────────────────────────────────────────────────────
 

@@ -145,7 +145,16 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
     tx.appendMessage(row);
     room.recordSend(senderId, now, decision.bucket, row.seq);
     if (row.attachments.length > 0) room.rows.attachments.bind(row.attachments, row.seq);
-    tx.event("message", { ...wireMessage(row), admin });
+    // The event names the files (not their expiring URLs) so a receiver knows what the message carries.
+    const carried = [...files.value.values()].map(({ id, contentType, size, width, height, name }) => ({
+      id,
+      contentType,
+      size,
+      width,
+      height,
+      name,
+    }));
+    tx.event("message", { ...wireMessage(row), ...(carried.length > 0 ? { attachments: carried } : {}), admin });
     if (row.mentions.length > 0) room.rows.members.recordMentions(row.mentions, row.seq);
     return row;
   });

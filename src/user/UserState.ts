@@ -15,12 +15,15 @@ import { type Limits, readLimits } from "../limits";
 import { type Bucket, takeToken } from "../room/rate-limit";
 import {
   applySocketChange,
+  type ByteLog,
   currentRoomOf,
   isRevoked,
   type OpenRooms,
   openRoomIds,
+  refundDaily,
   revokedSecond,
   type SocketChange,
+  spendDaily,
   spendHourly,
 } from "./rules";
 
@@ -29,6 +32,7 @@ const KEY = {
   revokedAt: "revokedAt",
   rooms: "rooms",
   creations: "roomCreations",
+  attachmentBytes: "attachmentBytes",
   pendingCloses: "pendingCloses",
 } as const;
 
@@ -121,6 +125,29 @@ export class UserState extends DurableObject<Env> {
     }
     await this.ctx.storage.put(KEY.creations, spent.log);
     return ok(null);
+  }
+
+  /**
+   * Counts `bytes` of uploads against ATTACHMENT_BYTES_PER_DAY (a sliding day), before the upload is
+   * read; refused uploads store nothing. Answers the minute they were counted in, for a refund.
+   */
+  async spendAttachmentBytes(bytes: number): Promise<Result<{ slot: number }>> {
+    const log = (await this.ctx.storage.get<ByteLog>(KEY.attachmentBytes)) ?? [];
+    const limit = this.limits.attachmentBytesPerDay;
+    const spent = spendDaily(log, bytes, Date.now(), limit);
+    if (!spent.ok) {
+      return fail("rate_limited", `upload quota used up: at most ${limit} bytes a day`, {
+        retryAfterSec: spent.retryAfterSec,
+      });
+    }
+    await this.ctx.storage.put(KEY.attachmentBytes, spent.log);
+    return ok({ slot: spent.slot });
+  }
+
+  /** Gives back bytes counted for an upload that was then refused or failed (nothing of it was kept). */
+  async refundAttachmentBytes(bytes: number, slot: number): Promise<void> {
+    const log = await this.ctx.storage.get<ByteLog>(KEY.attachmentBytes);
+    if (log) await this.ctx.storage.put(KEY.attachmentBytes, refundDaily(log, bytes, slot));
   }
 
   /** A room reports that this user's first (or another) socket opened there, or their last one closed. */

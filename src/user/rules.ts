@@ -91,3 +91,45 @@ export function currentRoomOf(rooms: OpenRooms): { chatroomId: string; clientId:
 export function openRoomIds(rooms: OpenRooms): string[] {
   return [...rooms].filter(([, entry]) => entry.open).map(([id]) => id);
 }
+
+/** One day, the window of ATTACHMENT_BYTES_PER_DAY. */
+export const DAY_MS = 86_400_000;
+/** Upload bytes are counted per minute, so a day's record has at most 1,440 entries however many uploads. */
+export const BYTE_SLOT_MS = 60_000;
+
+/** Bytes uploaded per minute: [start of the minute (epoch ms), bytes]. */
+export type ByteLog = readonly (readonly [number, number])[];
+
+/**
+ * Spends `bytes` of a sliding one-day window holding at most `limit` bytes. The window slides by the
+ * minute: bytes counted in a minute leave it one day after that minute began. Refused: the seconds until
+ * enough bytes have left it (a day when `bytes` alone exceeds the limit).
+ */
+export function spendDaily(
+  log: ByteLog,
+  bytes: number,
+  now: number,
+  limit: number,
+): { ok: true; log: [number, number][]; slot: number } | { ok: false; retryAfterSec: number } {
+  const recent = log.filter(([slot, spent]) => slot > now - DAY_MS && spent > 0).sort((a, b) => a[0] - b[0]);
+  const used = recent.reduce((sum, [, spent]) => sum + spent, 0);
+  const slot = now - (now % BYTE_SLOT_MS);
+  if (used + bytes <= limit) {
+    const others = recent.filter(([at]) => at !== slot).map(([at, spent]): [number, number] => [at, spent]);
+    const before = recent.find(([at]) => at === slot)?.[1] ?? 0;
+    return { ok: true, log: [...others, [slot, before + bytes]], slot };
+  }
+  if (bytes > limit) return { ok: false, retryAfterSec: DAY_MS / 1000 };
+  let freed = 0;
+  for (const [at, spent] of recent) {
+    freed += spent;
+    if (used - freed + bytes <= limit)
+      return { ok: false, retryAfterSec: Math.max(1, Math.ceil((at + DAY_MS - now) / 1000)) };
+  }
+  return { ok: false, retryAfterSec: DAY_MS / 1000 };
+}
+
+/** Gives back `bytes` spent in the minute `slot` (an upload refused after its bytes were counted). */
+export function refundDaily(log: ByteLog, bytes: number, slot: number): [number, number][] {
+  return log.map(([at, spent]): [number, number] => [at, at === slot ? Math.max(0, spent - bytes) : spent]);
+}

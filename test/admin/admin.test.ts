@@ -1,7 +1,7 @@
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { roomMembers } from "../../src/directory/store";
-import app from "../../src/index";
+import { app } from "../../src/index";
 import { admin, adminRaw, adminRoom, evict, newId } from "../helpers/admin";
 
 describe("admin signing", () => {

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { allowedOrigins } from "../../src/api/cors";
-import app from "../../src/index";
+import { app } from "../../src/index";
 import { adminRaw, newId, tokenFor } from "../helpers/admin";
 import { api } from "../helpers/api";
 import { connect } from "../helpers/socket";

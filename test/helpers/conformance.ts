@@ -12,7 +12,7 @@
 import { z } from "@hono/zod-openapi";
 import { AdminFailure } from "../../src/admin/envelope";
 import { ErrorBody } from "../../src/api/schemas";
-import app from "../../src/index";
+import { app } from "../../src/index";
 import { ServerText } from "../../src/room/protocol";
 
 interface Declared {
@@ -47,14 +47,34 @@ export function routeOf(method: string, pathname: string): Declared | null {
 
 const isSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType;
 
-/** The JSON body schema and header schema a route declares for a status, or null when it declares none. */
-function declaredFor(route: Declared, status: number): { body: z.ZodType | null; headers: z.ZodType | null } | null {
+/**
+ * What a route declares for a status: its JSON body schema and header schema, and the media types of its
+ * content (a file download declares its file types, a 304 none), or null when it declares no such status.
+ */
+function declaredFor(
+  route: Declared,
+  status: number,
+): { body: z.ZodType | null; headers: z.ZodType | null; mediaTypes: string[] } | null {
   const response = route.responses[String(status)] as
     | { content?: Record<string, { schema?: unknown }>; headers?: unknown }
     | undefined;
   if (!response) return null;
   const schema = response.content?.["application/json"]?.schema;
-  return { body: isSchema(schema) ? schema : null, headers: isSchema(response.headers) ? response.headers : null };
+  return {
+    body: isSchema(schema) ? schema : null,
+    headers: isSchema(response.headers) ? response.headers : null,
+    mediaTypes: Object.keys(response.content ?? {}),
+  };
+}
+
+/** Checks an answer that is not JSON (a file, or no body) against the media types its route declares. */
+function checkNonJson(label: string, mediaTypes: string[], response: Response, bytes: number): void {
+  const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
+  if (mediaTypes.length === 0) {
+    if (bytes > 0) violation(`${label}: declares no body but sent ${bytes} bytes`);
+  } else if (!mediaTypes.includes(type)) {
+    violation(`${label}: content-type ${type} is not among ${mediaTypes.join(", ")}`);
+  }
 }
 
 /** The path of the first field in `sent` that `parsed` (the schema's output) dropped: an undeclared field. */
@@ -106,6 +126,10 @@ export async function checkResponse(method: string, url: string, response: Respo
   const label = `${method.toUpperCase()} ${pathname} → ${response.status}`;
   if (response.status === 101) return;
   const route = routeOf(method, pathname);
+  const nonJson = route === null ? null : declaredFor(route, response.status);
+  if (nonJson !== null && nonJson.body === null && !nonJson.mediaTypes.includes("application/json")) {
+    return checkNonJson(label, nonJson.mediaTypes, response, (await response.arrayBuffer()).byteLength);
+  }
   const text = await response.text();
   let body: unknown;
   try {

@@ -8,7 +8,7 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_SECRETS } from "../../src/config";
-import app from "../../src/index";
+import { app } from "../../src/index";
 import { DEFAULT_LIMITS } from "../../src/limits";
 import { newId } from "../helpers/admin";
 import { adminCall, call, token } from "../reliability/worker";

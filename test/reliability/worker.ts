@@ -6,7 +6,7 @@
  */
 import { createExecutionContext, env } from "cloudflare:test";
 import { wildfireSign } from "../../src/admin/sign";
-import app from "../../src/index";
+import { app } from "../../src/index";
 import { tokenFor } from "../helpers/admin";
 import { conformed } from "../helpers/conformance";
 import { frameQueue, type TestSocket } from "../helpers/socket";

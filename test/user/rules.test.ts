@@ -4,12 +4,15 @@ import {
   applySocketChange,
   CLOSED_KEPT_MS,
   currentRoomOf,
+  DAY_MS,
   HOUR_MS,
   isRevoked,
   mintDelayMs,
   type OpenRooms,
   openRoomIds,
+  refundDaily,
   type SocketChange,
+  spendDaily,
   spendHourly,
 } from "../../src/user/rules";
 
@@ -118,5 +121,41 @@ describe("open rooms record", () => {
     const rooms = applySocketChange(new Map(), "__proto__", opened(T), T);
     expect(currentRoomOf(rooms)).toEqual({ chatroomId: "__proto__", clientId: "c", platform: 1 });
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+});
+
+describe("the daily upload quota", () => {
+  const LIMIT = 1000;
+  const T = Date.UTC(2026, 0, 1, 12, 0, 30);
+
+  it("counts bytes per minute and refuses what would exceed the day, until enough bytes leave it", () => {
+    const first = spendDaily([], 600, T, LIMIT);
+    expect(first).toEqual({ ok: true, log: [[T - 30_000, 600]], slot: T - 30_000 });
+    const log = first.ok ? first.log : [];
+    const later = T + 3600_000;
+    const second = spendDaily(log, 300, later, LIMIT);
+    expect(second.ok).toBe(true);
+    const full = second.ok ? second.log : [];
+    // 900 used: 200 more must wait until the first minute's 600 leave, a day after that minute began.
+    expect(spendDaily(full, 200, later, LIMIT)).toEqual({
+      ok: false,
+      retryAfterSec: (DAY_MS - 3600_000 - 30_000) / 1000,
+    });
+    expect(spendDaily(full, 100, later, LIMIT).ok).toBe(true);
+    expect(spendDaily(full, 200, T - 30_000 + DAY_MS, LIMIT).ok).toBe(true);
+    expect(spendDaily([], LIMIT + 1, T, LIMIT)).toEqual({ ok: false, retryAfterSec: DAY_MS / 1000 });
+  });
+
+  it("keeps one entry per minute and gives refunds back to their minute", () => {
+    let log: [number, number][] = [];
+    for (let i = 0; i < 50; i++) {
+      const spent = spendDaily(log, 1, T + i * 1000, LIMIT);
+      if (spent.ok) log = spent.log;
+    }
+    expect(log.length).toBeLessThanOrEqual(2);
+    expect(log.reduce((sum, [, bytes]) => sum + bytes, 0)).toBe(50);
+    const refunded = refundDaily(log, 10, T - 30_000);
+    expect(refunded.reduce((sum, [, bytes]) => sum + bytes, 0)).toBe(40);
+    expect(refundDaily(log, 1000, T - 30_000).every(([, bytes]) => bytes >= 0)).toBe(true);
   });
 });
