@@ -100,8 +100,11 @@ describe("revocation and rate limits at their SPEC defaults", () => {
     const seconds = (Date.now() - started) / 1000;
     const counts = { 401: 0, 429: 0 };
     for (const reply of replies) counts[reply.status] += 1;
-    // 60 at once, plus one a second while the flood lasted.
-    assert.ok(counts[401] >= 60 && counts[401] <= 60 + Math.ceil(seconds) + 1, JSON.stringify(counts));
+    // 60 at once, plus one a second while the flood lasted. The revocation test above spent two
+    // failures from this address (a revoked token over HTTP and on the socket) a few seconds ago,
+    // and the budget refills one a second, so up to two may still be missing.
+    assert.ok(counts[401] >= 58 && counts[401] <= 60 + Math.ceil(seconds) + 1, JSON.stringify(counts));
+    assert.ok(counts[429] > 0, JSON.stringify(counts));
     assert.equal(counts[401] + counts[429], 80);
     const limited = replies.find((reply) => reply.status === 429);
     assert.match(limited.headers.get("retry-after"), /^[1-9]\d*$/);
