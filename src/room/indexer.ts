@@ -38,6 +38,8 @@ export class RoomIndexer {
    * it has any (bind).
    */
   private activityPending = false;
+  /** The command being settled flushes right after (announceFlush), so it needs no safety alarm. */
+  private flushAnnounced = false;
 
   constructor(
     private readonly db: D1Database,
@@ -63,9 +65,21 @@ export class RoomIndexer {
     this.activityDueAt ??= now + ACTIVITY_FLUSH_MS;
   }
 
+  /**
+   * The command about to be settled calls flushSoon right after (ChatRoom.runAndIndex). Its flush
+   * either empties the outbox or, when D1 refuses, records a retry time that arms the alarm
+   * (onFlushFailed), so arming a safety alarm at once would only wake the room to find nothing.
+   * Rows left by an eviction between the commit and the flush are not lost: the next start binds the
+   * outbox as dirty, the next command pushes them with its own flush, and any other entry point arms
+   * the alarm for them.
+   */
+  announceFlush(): void {
+    this.flushAnnounced = true;
+  }
+
   /** The indexer's next deadline for the room's alarm. */
   nextDeadline(now: number): number | null {
-    const retry = this.dirty ? (this.source?.retryAt() ?? now + 1) : null;
+    const retry = this.dirty ? (this.source?.retryAt() ?? (this.flushAnnounced ? null : now + 1)) : null;
     return earliest(retry, this.activityDueAt);
   }
 
@@ -77,6 +91,7 @@ export class RoomIndexer {
 
   /** Flushes now, or joins the running flush and makes it go round once more; nothing to push, nothing to do. */
   flushSoon(): Promise<void> {
+    this.flushAnnounced = false;
     if (this.inFlight) {
       this.again = true;
       return this.inFlight;
