@@ -44,6 +44,13 @@ export const SERVER_VARS = {
   defaults: {},
 };
 
+/**
+ * edgeroom's access log in the bench: `errors` by default, so a figure measures the product and not
+ * `wrangler dev` relaying one log line per request (its node process parses and reprints each one,
+ * on the same cores). BENCH_ACCESS_LOG=all measures the product's default setting instead.
+ */
+export const ACCESS_LOG = process.env.BENCH_ACCESS_LOG ?? "errors";
+
 /** The var the reference demo's one-line change reads to skip its per-IP rate limiter. */
 export const DEMO_LIMITER_VAR = "RATE_LIMIT_OFF";
 
@@ -232,7 +239,7 @@ async function startWrangler({ sourceDir, files, vars, migrate, readyPath, label
     rmSync(dir, { recursive: true, force: true });
     running.delete(child.pid);
   }
-  return { url, port, inspectorPort, stop, output: () => output };
+  return { url, port, inspectorPort, readyPath, stop, output: () => output };
 }
 
 /** Adds process discovery to a started server: `refresh()` finds its processes and runtime port again. */
@@ -257,6 +264,7 @@ export async function startEdgeroom(profile) {
     ADMIN_SECRET: adminSecret,
     TOKEN_SECRET: `bench-token-${randomUUID()}`,
     DEV_MODE: "false",
+    ACCESS_LOG,
     ...SERVER_VARS[profile],
   };
   const server = await startWrangler({
@@ -274,6 +282,7 @@ export async function startEdgeroom(profile) {
     adminSecret,
     admin: adminClient(server.url, adminSecret),
     vars: SERVER_VARS[profile],
+    accessLog: ACCESS_LOG,
     source: { ...sourceInfo(SOURCE_DIR), fromOtherTree: SOURCE_DIR !== ROOT },
   });
 }
