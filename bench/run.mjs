@@ -49,7 +49,8 @@ function usage() {
     "  --out NAME   write bench/results/NAME.json only",
     "  --render FILE  write bench/RESULTS.md and the charts again from a saved results JSON (runs nothing)",
     "  env: BENCH_SOURCE_DIR=<dir> serves edgeroom's sources from another tree (e.g. `git archive` of a commit);",
-    "       BENCH_DEFLATE=1 offers permessage-deflate; BENCH_NICE=-10 raises the priority of the generator and servers",
+    "       BENCH_DEFLATE=1 offers permessage-deflate; BENCH_NICE=-10 raises the priority of the generator and servers;",
+    "       BENCH_ACCESS_LOG=all runs edgeroom with its default access log (the bench uses errors: see README.md)",
   ].join("\n");
 }
 
@@ -140,7 +141,13 @@ async function main() {
       const withDemo = Boolean(peerDir) && specs.some((s) => s.peer);
       const targets = await openTargets(profile, withDemo, peerDir, log);
       for (const t of Object.values(targets)) {
-        servers[`${t.name}-${t.profile}`] = { name: t.name, profile: t.profile, vars: t.vars, source: t.source };
+        servers[`${t.name}-${t.profile}`] = {
+          name: t.name,
+          profile: t.profile,
+          vars: t.vars,
+          accessLog: t.accessLog,
+          source: t.source,
+        };
       }
       const ctx = { targets, gens, quick: opts.quick, reps, profile: opts.profile, log, runTag };
       try {

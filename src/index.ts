@@ -7,6 +7,7 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
+import { accessLog } from "./access-log";
 import { uncompressed } from "./admin/envelope";
 import { adminApp } from "./admin/router";
 import { clientCors } from "./api/cors";
@@ -25,19 +26,7 @@ export { UserState } from "./user/UserState";
 
 const app = new OpenAPIHono<AppEnv>();
 app.use("*", requestId());
-app.use("*", async function accessLog(c, next) {
-  const started = Date.now();
-  await next();
-  console.log(
-    JSON.stringify({
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Date.now() - started,
-    }),
-  );
-});
+app.use("*", accessLog);
 // Browsers on other origins (SPEC §8.2); before every other middleware so refusals carry CORS too.
 app.use("/api/*", clientCors);
 app.use("/dev/*", clientCors);

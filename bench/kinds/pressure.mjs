@@ -65,6 +65,20 @@ export async function overload(ctx, spec) {
   }
 }
 
+/**
+ * The outcome label of an admin call. wrangler's dev proxy answers 503 "Your worker restarted
+ * mid-request" for any POST whose connection to the runtime was lost, restart or not; under overload
+ * the local runtime closes keep-alive connections whose next request it has not read yet, so the
+ * label says what happened (docs/decisions.md, "Known behaviour of local wrangler dev").
+ */
+function outcomeOf(reply) {
+  if (reply.code === 0) return true;
+  if (reply.code !== null) return `code ${reply.code}`;
+  if (reply.httpStatus === 503 && reply.text.startsWith("Your worker restarted mid-request"))
+    return "dev proxy 503: runtime dropped the connection (wrangler dev only)";
+  return `HTTP ${reply.httpStatus} ${reply.text}`;
+}
+
 /** admin-batch: signed admin calls at `rate`/s with SDK-style nonces; success rate and latency. */
 export async function adminBatch(ctx, spec) {
   const target = ctx.targets.edgeroom;
@@ -90,12 +104,7 @@ export async function adminBatch(ctx, spec) {
     openLoop({
       rate: spec.rate,
       durationMs,
-      request: async (i) => {
-        const reply = await calls[i % calls.length](i);
-        return (
-          reply.code === 0 || (reply.code === null ? `HTTP ${reply.httpStatus} ${reply.text}` : `code ${reply.code}`)
-        );
-      },
+      request: async (i) => outcomeOf(await calls[i % calls.length](i)),
     }),
   );
   ctx.log(

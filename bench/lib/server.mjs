@@ -44,6 +44,13 @@ export const SERVER_VARS = {
   defaults: {},
 };
 
+/**
+ * edgeroom's access log in the bench: `errors` by default, so a figure measures the product and not
+ * `wrangler dev` relaying one log line per request (its node process parses and reprints each one,
+ * on the same cores). BENCH_ACCESS_LOG=all measures the product's default setting instead.
+ */
+export const ACCESS_LOG = process.env.BENCH_ACCESS_LOG ?? "errors";
+
 /** The var the reference demo's one-line change reads to skip its per-IP rate limiter. */
 export const DEMO_LIMITER_VAR = "RATE_LIMIT_OFF";
 
@@ -90,18 +97,54 @@ export function discoverProcesses(port) {
   return { processes, runtimePid };
 }
 
-/** The runtime's own HTTP port: the one of its listening ports that answers /health. */
-async function findDirectUrl(runtimePid, proxyPort) {
-  const ports = listeners()
-    .filter((l) => l.pid === runtimePid && l.port !== proxyPort)
-    .map((l) => l.port);
-  for (const port of ports) {
+/** Loopback TCP connections `pid` holds open: [{ localPort, peerPort }]. */
+function connectionsOf(pid) {
+  let text = "";
+  try {
+    text = execFileSync("ss", ["-tnpH", "state", "established"], { encoding: "utf8" });
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const line of text.split("\n")) {
+    if (!line.includes(`pid=${pid},`)) continue;
+    const ports = [...line.matchAll(/(?:127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):(\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    if (ports.length >= 2) out.push({ localPort: ports[0], peerPort: ports[1] });
+  }
+  return out;
+}
+
+/**
+ * The runtime's own HTTP port: of the runtime's listening ports, one the dev proxy is connected to
+ * (after a request through the proxy) that answers `readyPath`. Only those are asked: another of the
+ * runtime's ports is workerd's --debug-port, a Cap'n Proto listener that logs "RPC connection broken
+ * … incoming RPC message exceeds size limit" for every HTTP request sent to it.
+ */
+async function findDirectUrl(runtimePid, proxyPid, proxyUrl, readyPath) {
+  const listening = new Set(
+    listeners()
+      .filter((l) => l.pid === runtimePid)
+      .map((l) => l.port),
+  );
+  try {
+    await (await fetch(`${proxyUrl}${readyPath}`, { signal: AbortSignal.timeout(5000) })).arrayBuffer();
+  } catch {
+    return null;
+  }
+  const candidates = new Set(
+    connectionsOf(proxyPid)
+      .map((c) => c.peerPort)
+      .filter((port) => listening.has(port)),
+  );
+  for (const port of candidates) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
-      const body = await res.text();
-      if (res.ok && body.includes("ok")) return `http://127.0.0.1:${port}`;
+      const res = await fetch(`http://127.0.0.1:${port}${readyPath}`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.ok) return `http://127.0.0.1:${port}`;
     } catch {
-      // not an HTTP port (inspector, debug port)
+      // the runtime's inspector, which the proxy also holds a connection to
     }
   }
   return null;
@@ -232,7 +275,7 @@ async function startWrangler({ sourceDir, files, vars, migrate, readyPath, label
     rmSync(dir, { recursive: true, force: true });
     running.delete(child.pid);
   }
-  return { url, port, inspectorPort, stop, output: () => output };
+  return { url, port, inspectorPort, readyPath, stop, output: () => output };
 }
 
 /** Adds process discovery to a started server: `refresh()` finds its processes and runtime port again. */
@@ -243,7 +286,12 @@ async function withProcesses(server) {
     target.processes = processes;
     target.directUrl =
       runtimePid && processes.some((p) => p.role === "workerd (dev proxy)")
-        ? await findDirectUrl(runtimePid, server.port)
+        ? await findDirectUrl(
+            runtimePid,
+            processes.find((p) => p.role === "workerd (dev proxy)")?.pid,
+            server.url,
+            server.readyPath,
+          )
         : null;
     return target;
   };
@@ -257,6 +305,7 @@ export async function startEdgeroom(profile) {
     ADMIN_SECRET: adminSecret,
     TOKEN_SECRET: `bench-token-${randomUUID()}`,
     DEV_MODE: "false",
+    ACCESS_LOG,
     ...SERVER_VARS[profile],
   };
   const server = await startWrangler({
@@ -274,6 +323,7 @@ export async function startEdgeroom(profile) {
     adminSecret,
     admin: adminClient(server.url, adminSecret),
     vars: SERVER_VARS[profile],
+    accessLog: ACCESS_LOG,
     source: { ...sourceInfo(SOURCE_DIR), fromOtherTree: SOURCE_DIR !== ROOT },
   });
 }

@@ -48,22 +48,33 @@ export function migrateGuard(sql: SqlStorage): void {
 }
 
 /**
- * Records a pair at the guard's time `now`; false when it is still remembered (a replay). Kept as a
- * function over the storage so tests can run it on a real object's SQLite with any clock.
+ * Records a pair at the guard's time `now`; false when it is still remembered (a replay). One
+ * statement: a new pair is inserted, a remembered pair whose time is up is taken over, and a pair
+ * still remembered is left as it is and returns no row. Kept as a function over the storage so tests
+ * can run it on a real object's SQLite with any clock.
  */
 export function claimPair(sql: SqlStorage, key: string, timestamp: number, windowMs: number, now: number): boolean {
-  const seen = sql.exec<{ expires_at: number }>("SELECT expires_at FROM pairs WHERE pair = ?", key).toArray()[0];
-  if (seen && seen.expires_at > now) return false;
-  sql.exec(
-    "INSERT INTO pairs (pair, expires_at) VALUES (?, ?) ON CONFLICT (pair) DO UPDATE SET expires_at = excluded.expires_at",
-    key,
-    pairExpiry(timestamp, windowMs),
-  );
-  return true;
+  const claimed = sql
+    .exec(
+      `INSERT INTO pairs (pair, expires_at) VALUES (?, ?)
+       ON CONFLICT (pair) DO UPDATE SET expires_at = excluded.expires_at WHERE pairs.expires_at <= ?
+       RETURNING 1 AS claimed`,
+      key,
+      pairExpiry(timestamp, windowMs),
+      now,
+    )
+    .toArray();
+  return claimed.length === 1;
 }
 
 /** One shard of the replay guard. */
 export class NonceGuard extends DurableObject<Env> {
+  /**
+   * Whether the sweep alarm is armed: read from storage at the first claim after the object starts,
+   * then kept here, so a claim costs one statement and no storage round trip.
+   */
+  #alarmArmed: boolean | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrateGuard(ctx.storage.sql);
@@ -72,9 +83,7 @@ export class NonceGuard extends DurableObject<Env> {
   /** Claims a (nonce, timestamp) pair on this object's clock; false for a replay. */
   async claim(key: string, timestamp: number, windowMs: number): Promise<boolean> {
     const fresh = claimPair(this.ctx.storage.sql, key, timestamp, windowMs, Date.now());
-    if (fresh && (await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(pairExpiry(timestamp, windowMs));
-    }
+    if (fresh && this.#alarmArmed !== true) await this.arm(pairExpiry(timestamp, windowMs));
     return fresh;
   }
 
@@ -85,6 +94,17 @@ export class NonceGuard extends DurableObject<Env> {
     const next = this.ctx.storage.sql
       .exec<{ t: number | null }>("SELECT min(expires_at) AS t FROM pairs")
       .toArray()[0]?.t;
+    this.#alarmArmed = next !== null && next !== undefined;
     if (next !== null && next !== undefined) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Arms the sweep for `at` unless an alarm is already set (one alarm sweeps every pair due by then). */
+  private async arm(at: number): Promise<void> {
+    if (this.#alarmArmed === undefined && (await this.ctx.storage.getAlarm()) !== null) {
+      this.#alarmArmed = true;
+      return;
+    }
+    this.#alarmArmed = true;
+    await this.ctx.storage.setAlarm(at);
   }
 }

@@ -73,14 +73,25 @@ const WillsonList = z.union([
 /** A refusal in Willson's shape. */
 const willsonErrorBody = (codes: [string, ...string[]]) => z.object({ code: z.enum(codes), message: z.string() });
 
+/**
+ * The answer of displayZoneProblem per DISPLAY_TZ value. The configuration check asks on every request
+ * and building a DateTimeFormat costs more than the rest of the check (bench/RESULTS.md profiles);
+ * a deployment has one value, so this holds one entry.
+ */
+const zoneProblems = new Map<string | undefined, string | null>();
+
 /** Why `zone` cannot be the display zone (DISPLAY_TZ), or null when it can. */
 export function displayZoneProblem(zone: string | undefined): string | null {
+  const known = zoneProblems.get(zone);
+  if (known !== undefined) return known;
+  let problem: string | null = null;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone ?? DEFAULT_DISPLAY_TZ });
-    return null;
   } catch {
-    return `DISPLAY_TZ "${zone}" is not a time zone (e.g. ${DEFAULT_DISPLAY_TZ})`;
+    problem = `DISPLAY_TZ "${zone}" is not a time zone (e.g. ${DEFAULT_DISPLAY_TZ})`;
   }
+  zoneProblems.set(zone, problem);
+  return problem;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -330,11 +330,19 @@ export class ChatRoom extends DurableObject<Env> {
   /**
    * Runs a command and answers once it has pushed its directory changes to D1 (or failed to: the
    * alarm retries), so a caller that reads the directory next sees them (e.g. create → userChatroomId).
-   * A refused command wrote nothing and pushes nothing.
+   * The flush is announced, so settling the command arms no alarm for it; a refused command wrote
+   * nothing, and its flush only pushes what an earlier start left pending.
    */
   private async runAndIndex<T>(command: (now: number) => Result<T>): Promise<Result<T>> {
+    this.indexer.announceFlush();
     const result = this.run(command);
-    if (result.ok) await this.indexer.flushSoon();
+    try {
+      await this.indexer.flushSoon();
+    } catch (error) {
+      // Not a D1 refusal (that records its retry): plan the alarm for what is still pending.
+      this.logError(error);
+      this.settle();
+    }
     return result;
   }
 

@@ -32,6 +32,14 @@ export class RoomIndexer {
   private dirty = false;
   /** When coalesced activity and read markers must be pushed, or null when none are waiting. */
   private activityDueAt: number | null = null;
+  /**
+   * Chat activity, read markers or mentions may be missing from the directory. Only then does a flush
+   * query the members' markers: every writer of them marks activity, and a room starts marked when
+   * it has any (bind).
+   */
+  private activityPending = false;
+  /** The command being settled flushes right after (announceFlush), so it needs no safety alarm. */
+  private flushAnnounced = false;
 
   constructor(
     private readonly db: D1Database,
@@ -43,6 +51,7 @@ export class RoomIndexer {
     this.source = source;
     this.dirty = state.dirty;
     this.activityDueAt = state.unindexed ? now : null;
+    this.activityPending = state.unindexed;
   }
 
   /** Notes that the outbox received rows (a committed write). */
@@ -52,12 +61,25 @@ export class RoomIndexer {
 
   /** Notes chat activity or a read marker; they reach D1 at most once per ACTIVITY_FLUSH_MS. */
   markActivity(now: number): void {
+    this.activityPending = true;
     this.activityDueAt ??= now + ACTIVITY_FLUSH_MS;
+  }
+
+  /**
+   * The command about to be settled calls flushSoon right after (ChatRoom.runAndIndex). Its flush
+   * either empties the outbox or, when D1 refuses, records a retry time that arms the alarm
+   * (onFlushFailed), so arming a safety alarm at once would only wake the room to find nothing.
+   * Rows left by an eviction between the commit and the flush are not lost: the next start binds the
+   * outbox as dirty, the next command pushes them with its own flush, and any other entry point arms
+   * the alarm for them.
+   */
+  announceFlush(): void {
+    this.flushAnnounced = true;
   }
 
   /** The indexer's next deadline for the room's alarm. */
   nextDeadline(now: number): number | null {
-    const retry = this.dirty ? (this.source?.retryAt() ?? now + 1) : null;
+    const retry = this.dirty ? (this.source?.retryAt() ?? (this.flushAnnounced ? null : now + 1)) : null;
     return earliest(retry, this.activityDueAt);
   }
 
@@ -67,12 +89,14 @@ export class RoomIndexer {
     return this.flushSoon();
   }
 
-  /** Flushes now, or joins the running flush and makes it go round once more. */
+  /** Flushes now, or joins the running flush and makes it go round once more; nothing to push, nothing to do. */
   flushSoon(): Promise<void> {
+    this.flushAnnounced = false;
     if (this.inFlight) {
       this.again = true;
       return this.inFlight;
     }
+    if (!this.dirty && !this.activityPending) return Promise.resolve();
     this.inFlight = this.run().finally(() => {
       this.inFlight = null;
     });
@@ -92,10 +116,12 @@ export class RoomIndexer {
     const source = this.source;
     const chatroomId = source?.chatroomId();
     if (!source || !chatroomId) return "done";
-    const pending = this.store.outbox.pending(FLUSH_CHUNK);
+    const pending = this.dirty ? this.store.outbox.pending(FLUSH_CHUNK) : [];
+    const withActivity = this.activityPending;
+    this.activityPending = false;
     const activity = source.activity();
-    const reads = this.store.members.unindexedReads();
-    const mentions = this.store.members.unindexedMentions();
+    const reads = withActivity ? this.store.members.unindexedReads() : [];
+    const mentions = withActivity ? this.store.members.unindexedMentions() : [];
     const changes: IndexChange[] = pending.map((row) => row.change);
     if (activity) changes.push(activity);
     for (const read of reads) changes.push({ op: "read", chatroomId, userId: read.userId, seq: read.seq });
@@ -111,6 +137,7 @@ export class RoomIndexer {
     } catch (error) {
       console.error(JSON.stringify({ at: "ChatRoom.indexer", room: chatroomId, error: String(error) }));
       this.dirty = true;
+      this.activityPending ||= withActivity;
       source.onFlushFailed();
       return "failed";
     }

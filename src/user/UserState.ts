@@ -68,6 +68,7 @@ export class UserState extends DurableObject<Env> {
   /** Caches of stored values; undefined until first read. */
   private revoked: number | null | undefined;
   private rooms: OpenRooms | undefined;
+  private creations: number[] | undefined;
   /** The HTTP budget (memory only, see the module note). */
   private bucket: Bucket | null = null;
 
@@ -116,13 +117,14 @@ export class UserState extends DurableObject<Env> {
 
   /** Takes one room creation from the hourly window (ROOMS_PER_HOUR); refused creations store nothing. */
   async spendRoomCreation(): Promise<Result<null>> {
-    const log = (await this.ctx.storage.get<number[]>(KEY.creations)) ?? [];
-    const spent = spendHourly(log, Date.now(), this.limits.roomsPerHour);
+    this.creations ??= (await this.ctx.storage.get<number[]>(KEY.creations)) ?? [];
+    const spent = spendHourly(this.creations, Date.now(), this.limits.roomsPerHour);
     if (!spent.ok) {
       return fail("rate_limited", `too many rooms created: at most ${this.limits.roomsPerHour} per hour`, {
         retryAfterSec: spent.retryAfterSec,
       });
     }
+    this.creations = spent.log;
     await this.ctx.storage.put(KEY.creations, spent.log);
     return ok(null);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { guardShard, NONCE_SHARDS } from "../../src/admin/nonce-guard";
-import { checkSignature, signHeaders, wildfireSign } from "../../src/admin/sign";
+import { checkSignature, sameDigest, signHeaders, wildfireSign } from "../../src/admin/sign";
 
 describe("wildfire signing", () => {
   it("reproduces the seed example sign", async () => {
@@ -42,6 +42,18 @@ describe("wildfire signing", () => {
     expect(await checkSignature({ ...base, sign: sign.replace(/.$/, "f") }, "123456", at, 300_000)).toMatchObject({
       kind: "auth_failure",
     });
+  });
+
+  it("compares digests exactly: any differing digit or a different length is a mismatch", () => {
+    const sign = "b98f9b0717f59febccf1440067a7f50d9b31bdde";
+    expect(sameDigest(sign, sign)).toBe(true);
+    for (const i of [0, 1, 20, 38, 39]) {
+      const other = `${sign.slice(0, i)}${sign[i] === "0" ? "1" : "0"}${sign.slice(i + 1)}`;
+      expect(sameDigest(sign, other), `digit ${i}`).toBe(false);
+    }
+    expect(sameDigest(sign, sign.slice(0, 39))).toBe(false);
+    expect(sameDigest(sign, `${sign}0`)).toBe(false);
+    expect(sameDigest(sign, "")).toBe(false);
   });
 
   it("builds headers the checker accepts, with a fresh nonce per call", async () => {

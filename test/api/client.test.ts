@@ -61,6 +61,20 @@ describe("FlameTalk create", () => {
     expect(Number.isInteger(data.userChatroomId)).toBe(true);
   });
 
+  it("shows the host's own profile image when no open profile is given", async () => {
+    const host = newId("h");
+    await api("PUT", "/users/me/profile", { as: host, body: { nickname: "Hal", imageUrl: "https://img/h.png" } });
+    const data = await createRoom(host, [`${host}-plain`]);
+    // The face each member joined with, as the room stored it (thumbnails and host handover use it).
+    const stored = await runInDurableObject(env.ROOMS.getByName(data.chatroomId), (_room, state) =>
+      state.storage.sql.exec("SELECT user_id, image_url FROM members ORDER BY rowid").toArray(),
+    );
+    expect(stored).toEqual([
+      { user_id: host, image_url: "https://img/h.png" },
+      { user_id: `${host}-plain`, image_url: null },
+    ]);
+  });
+
   it("gives open rooms an invite URL and uses the given thumbnail and the host's open profile", async () => {
     const host = newId("h");
     const profile = await api("POST", "/users/me/open-profiles", {

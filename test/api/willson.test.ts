@@ -222,4 +222,11 @@ describe("Willson dates", () => {
     expect(displayZoneProblem("Europe/Paris")).toBeNull();
     for (const bad of ["Mars/Olympus", "Seoul", "", "UTC+9"]) expect(displayZoneProblem(bad)).toContain("DISPLAY_TZ");
   });
+
+  it("answers the same for a zone asked again (the check runs on every request, remembered per value)", () => {
+    for (let i = 0; i < 3; i++) {
+      expect(displayZoneProblem("Asia/Seoul")).toBeNull();
+      expect(displayZoneProblem("Mars/Olympus")).toBe('DISPLAY_TZ "Mars/Olympus" is not a time zone (e.g. Asia/Seoul)');
+    }
+  });
 });

@@ -10,26 +10,10 @@ import { roomMembers } from "../../src/directory/store";
 import type { IndexChange } from "../../src/room/outbox";
 import { RETRY_BASE_MS, RETRY_MAX_MS, retryDelayMs } from "../../src/room/outbox";
 import { adminRoom, evict, newId } from "../helpers/admin";
+import { breakD1, outboxCount, type RoomStub, restoreD1, scheduledAlarm } from "../helpers/outage";
 
 const ADMIN = { kind: "admin" } as const;
 const FACE = { imageUrl: null, openProfileId: null };
-
-type RoomStub = ReturnType<typeof env.ROOMS.getByName>;
-
-async function breakD1(): Promise<void> {
-  await env.DB.exec("ALTER TABLE user_rooms RENAME TO user_rooms_off");
-}
-
-async function d1IsBroken(): Promise<boolean> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?1")
-    .bind("user_rooms_off")
-    .first<{ n: number }>();
-  return (row?.n ?? 0) > 0;
-}
-
-async function restoreD1(): Promise<void> {
-  if (await d1IsBroken()) await env.DB.exec("ALTER TABLE user_rooms_off RENAME TO user_rooms");
-}
 
 afterEach(restoreD1);
 
@@ -43,20 +27,10 @@ function pendingChanges(stub: RoomStub): Promise<IndexChange[]> {
   );
 }
 
-function outboxCount(stub: RoomStub): Promise<number> {
-  return runInDurableObject(stub, (_instance, state) =>
-    Number(state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n),
-  );
-}
-
 function outboxFailures(stub: RoomStub): Promise<number> {
   return runInDurableObject(stub, (_instance, state) =>
     Number(state.storage.sql.exec<{ n: number }>("SELECT outbox_failures AS n FROM meta").one().n),
   );
-}
-
-function scheduledAlarm(stub: RoomStub): Promise<number | null> {
-  return runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
 }
 
 /** The room's directory row as D1 has it. */

@@ -105,6 +105,18 @@ describe("token revocation", () => {
     expect((await withToken(old, "GET", "/chatrooms")).status).toBe(401);
   });
 
+  it("stores every room creation it counts, and keeps counting from storage after an eviction", async () => {
+    const user = newId("cr");
+    const stored = () =>
+      runInDurableObject(env.USERS.getByName(user), (_instance, state) => state.storage.get<number[]>("roomCreations"));
+    for (let i = 0; i < 3; i++)
+      expect(await env.USERS.getByName(user).spendRoomCreation()).toEqual({ ok: true, value: null });
+    expect(await stored()).toHaveLength(3);
+    await evict(env.USERS.getByName(user));
+    expect(await env.USERS.getByName(user).spendRoomCreation()).toEqual({ ok: true, value: null });
+    expect(await stored()).toHaveLength(4);
+  });
+
   it("lists the rooms where the user has a socket open, to close the revoked ones there", async () => {
     const user = newId("rv");
     const stub = env.USERS.getByName(user);
