@@ -6,7 +6,8 @@
  * message the room does one push per shard; the shard does the work per viewer.
  *
  * Memory only (the sockets survive hibernation in the runtime; the view and the ring are reloaded by
- * a hello to the room after a restart or a wake-up).
+ * a hello to the room after a restart or a wake-up). A shard with sockets keeps its report timer
+ * armed, so it stays in memory while it holds them: its memory and its sockets go together.
  */
 import { DurableObject } from "cloudflare:workers";
 import { clientErrorResponse } from "../api/codes";
@@ -14,11 +15,11 @@ import { fail, ok, type Result } from "../errors";
 import { readLimits } from "../limits";
 import { parseClientFrame } from "../room/frames";
 import { PresenceReporter } from "../room/presence-report";
-import { PING, PONG } from "../room/protocol";
+import { encode, PING, PONG } from "../room/protocol";
 import { isBanned, type Restriction } from "../room/restrictions";
 import { CLOSE_REMOVED, SocketHub } from "../room/sockets";
 import { readUpgrade } from "../room/upgrade";
-import { Ring } from "./ring";
+import { Ring, type StreamEntry } from "./ring";
 import type { ForwardedFrame, ShardPush, ShardReport } from "./shard-protocol";
 import * as sessions from "./shard-sessions";
 
@@ -29,23 +30,31 @@ type RoomStub = ReturnType<Env["ROOMS"]["getByName"]>;
 const REPORT_MS = 500;
 /** A shard with sockets reports at least this often, so a restarted room relearns its audience. */
 const HEARTBEAT_MS = 10_000;
+/** Frames forwarded to the room in one call. */
+const FORWARD_BATCH = 200;
+
+/** A frame waiting to be answered in order: forwarded to the room, or answered by the shard itself. */
+type Pending = { socket: WebSocket; item: ForwardedFrame } | { socket: WebSocket; local: string };
 
 /** The shard object. */
 export class RoomShard extends DurableObject<Env> {
   private readonly sockets: SocketHub;
   private readonly chatroomId: string;
   private readonly index: number;
-  private readonly room: RoomStub;
+  private roomStub: RoomStub | null = null;
   private state: sessions.ShardState | null = null;
   private hello: Promise<sessions.ShardState> | null = null;
   private epoch = "";
   private lastPush = 0;
   private forwarding = false;
-  private forwardQueue: { socket: WebSocket; item: ForwardedFrame }[] = [];
+  private forwardQueue: Pending[] = [];
   private reportTimer: ReturnType<typeof setTimeout> | null = null;
-  private reported: ShardReport = { online: 0, staff: [] };
-  /** Work counters (SPEC §8.5 "Targets": per-object work). */
-  private readonly work = { pushes: 0, entries: 0, forwarded: 0 };
+  private reportDue = 0;
+  private reportForced = false;
+  /** What the room last heard; null when it must hear again whatever it is. */
+  private reported: ShardReport | null = null;
+  /** Work counters (SPEC §8.5 "Targets": per-object work); `deliveries` counts frames × sockets. */
+  private readonly work = { pushes: 0, entries: 0, deliveries: 0, forwarded: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -53,26 +62,55 @@ export class RoomShard extends DurableObject<Env> {
     const cut = name.lastIndexOf("#");
     this.chatroomId = name.slice(0, cut);
     this.index = Number(name.slice(cut + 1));
-    this.room = env.ROOMS.getByName(this.chatroomId);
     const reporter = new PresenceReporter(async (userId, change) => {
       await env.USERS.getByName(userId).socketsChanged(this.chatroomId, change);
     });
-    this.sockets = new SocketHub(ctx, () => this.reportSoon(), reporter);
+    this.sockets = new SocketHub(ctx, () => this.reportSoon(REPORT_MS), reporter);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
-  /** The room's view and ring, asked for once after the object starts. */
+  /**
+   * Calls the room. One stub carries every call, so the room sees them in the order they were made
+   * (a hello after a report of no one is never overtaken by it); a stub is broken for good once the
+   * room object was reset, so a failed call drops it and the next call gets a new one.
+   */
+  private async callRoom<T>(call: (room: RoomStub) => T): Promise<Awaited<T>> {
+    this.roomStub ??= this.env.ROOMS.getByName(this.chatroomId);
+    const room = this.roomStub;
+    try {
+      return await call(room);
+    } catch (error) {
+      if (this.roomStub === room) this.roomStub = null;
+      throw error;
+    }
+  }
+
+  /** The room's view and ring, asked for once after the object starts (or after it went idle). */
   private ensure(): Promise<sessions.ShardState> {
     if (this.state) return Promise.resolve(this.state);
-    this.hello ??= this.room.shardHello(this.index).then(
+    this.hello ??= this.callRoom((room) => room.shardHello(this.index)).then(
       (answer) => {
         if (!answer.ok) throw new Error(`hello refused: ${answer.message}`);
-        const { view, restrictions, recent } = answer.value;
-        const ring = new Ring((recent[0]?.seq ?? view.lastSeq + 1) - 1, view.lastUpdateSeq);
-        ring.add(recent);
-        const limits = readLimits(this.env);
+        const { view, restrictions, recent, updates, updatesFrom } = answer.value;
+        const ring = new Ring((recent[0]?.seq ?? view.lastSeq + 1) - 1, updatesFrom);
+        ring.add([...recent, ...updates]);
+        this.epoch = answer.value.epoch;
+        this.lastPush = answer.value.lastPush;
         const byUser = new Map(restrictions.map((restriction) => [restriction.userId, restriction]));
-        this.state = { chatroomId: this.chatroomId, view, restrictions: byUser, ring, sockets: this.sockets, limits };
+        const reply = (socket: WebSocket, frame: string) => this.reply(socket, frame);
+        const limits = readLimits(this.env);
+        this.state = {
+          chatroomId: this.chatroomId,
+          view,
+          restrictions: byUser,
+          ring,
+          sockets: this.sockets,
+          limits,
+          reply,
+        };
+        // The room now pushes to this shard: it must hear what the shard holds, even if that is no one.
+        this.reported = null;
+        this.reportSoon(REPORT_MS);
         return this.state;
       },
       (error: unknown) => {
@@ -92,7 +130,7 @@ export class RoomShard extends DurableObject<Env> {
     if (refusal) return clientErrorResponse(refusal.kind, refusal.message, refusal.retryAfterSec);
     const pair = new WebSocketPair();
     sessions.connect(state, pair[1], session, now);
-    this.reportSoon();
+    this.reportSoon(REPORT_MS);
     await this.armExpiry();
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
@@ -102,12 +140,12 @@ export class RoomShard extends DurableObject<Env> {
     if (!identity) return socket.close(1008, "unknown socket");
     const state = await this.ensure();
     const outcome = sessions.onMessage(state, socket, identity, parseClientFrame(data), Date.now());
-    if ("forward" in outcome) this.forward(socket, { userId: identity.userId, frame: outcome.forward });
+    if ("forward" in outcome) this.enqueue({ socket, item: { userId: identity.userId, frame: outcome.forward } });
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
     this.sockets.release(socket);
-    this.reportSoon();
+    this.reportSoon(REPORT_MS);
     try {
       socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
     } catch {
@@ -117,7 +155,7 @@ export class RoomShard extends DurableObject<Env> {
 
   override async webSocketError(socket: WebSocket): Promise<void> {
     this.sockets.release(socket);
-    this.reportSoon();
+    this.reportSoon(REPORT_MS);
   }
 
   /** Closes sockets whose token expired, then waits for the next expiry. */
@@ -130,30 +168,45 @@ export class RoomShard extends DurableObject<Env> {
 
   /** One ordered push of the room's broadcast stream: fan it out and keep it in the ring. */
   async deliver(push: ShardPush): Promise<void> {
+    // An empty shard that forgot the room is not woken up by a push: it tells the room it has no one.
+    if (!this.state && !this.hello && this.sockets.onlineCount() === 0) {
+      this.reported = null;
+      this.reportSoon(0);
+      return;
+    }
     const state = await this.ensure();
     if (push.epoch === this.epoch && push.n <= this.lastPush) return;
+    const restarted = push.epoch !== this.epoch;
+    const firstSeq = push.entries.find((entry) => entry.seq !== undefined)?.seq;
+    // A room that restarted may have stored what it never pushed; a gap in seqs is a push it dropped.
+    // Either way the room's storage has it. Until that arrived this push is not taken (it is retried).
+    if (restarted || (firstSeq !== undefined && firstSeq > state.ring.lastSeq + 1)) {
+      const { lastSeq, lastUpdateSeq } = state.ring;
+      const missed = await this.callRoom((room) => room.shardCatchUp(lastSeq, lastUpdateSeq));
+      if (!missed.ok) throw new Error(`catch-up refused: ${missed.message}`);
+      this.fanOut(
+        state,
+        missed.value.filter((entry) => firstSeq === undefined || entry.seq === undefined || entry.seq < firstSeq),
+      );
+    }
     this.epoch = push.epoch;
     this.lastPush = push.n;
     this.work.pushes++;
-    const firstSeq = push.entries.find((entry) => entry.seq !== undefined)?.seq;
-    // The room restarted between a commit and its push: fetch what this shard never got, in order.
-    if (firstSeq !== undefined && firstSeq > state.ring.lastSeq + 1) {
-      const missed = await this.room.shardCatchUp(state.ring.lastSeq);
-      if (missed.ok)
-        this.fanOut(
-          state,
-          missed.value.filter((entry) => (entry.seq ?? 0) < firstSeq),
-        );
-    }
     this.fanOut(state, push.entries);
     state.view = push.view;
+    // A restarted room knows no audience until the shards report: this one reports now.
+    if (restarted) {
+      this.reported = null;
+      this.reportSoon(0);
+    }
   }
 
-  private fanOut(state: sessions.ShardState, entries: ShardPush["entries"]): void {
-    const fresh = entries.filter((entry) => entry.seq === undefined || entry.seq > state.ring.lastSeq);
+  /** Sends to every socket what the ring has not seen yet (a frame can reach the shard twice). */
+  private fanOut(state: sessions.ShardState, entries: readonly StreamEntry[]): void {
+    const fresh = state.ring.add(entries);
     for (const entry of fresh) this.sockets.broadcast(entry.frame);
-    state.ring.add(fresh);
     this.work.entries += fresh.length;
+    this.work.deliveries += fresh.length * this.sockets.online().size;
   }
 
   /** A restriction set or lifted: a ban closes the user's sockets here at once (4003). */
@@ -170,7 +223,7 @@ export class RoomShard extends DurableObject<Env> {
 
   async closeAll(code: number, reason: string): Promise<void> {
     this.sockets.closeAll(code, reason);
-    this.reportSoon();
+    this.reportSoon(REPORT_MS);
   }
 
   async closeRevoked(userId: string, iatAtMost: number): Promise<number> {
@@ -184,55 +237,94 @@ export class RoomShard extends DurableObject<Env> {
 
   // ── to the room ─────────────────────────────────────────────────────
 
-  /** Forwards a frame; while a batch is at the room, later frames wait and go in the next one, in order. */
-  private forward(socket: WebSocket, item: ForwardedFrame): void {
-    this.forwardQueue.push({ socket, item });
+  /** Answers a frame the shard handled itself, after the answers to frames still at the room. */
+  private reply(socket: WebSocket, frame: string): void {
+    if (this.forwarding || this.forwardQueue.length > 0) this.enqueue({ socket, local: frame });
+    else this.sockets.send(socket, frame);
+  }
+
+  /** Queues a frame; while a batch is at the room, later frames wait and go in the next one, in order. */
+  private enqueue(pending: Pending): void {
+    this.forwardQueue.push(pending);
     if (!this.forwarding) void this.forwardBatch();
   }
 
   private async forwardBatch(): Promise<void> {
     this.forwarding = true;
     while (this.forwardQueue.length > 0) {
-      const batch = this.forwardQueue.splice(0, 200);
-      this.work.forwarded += batch.length;
-      let replies: string[][];
-      try {
-        const answered = await this.room.shardFrames(batch.map((entry) => entry.item));
-        replies = answered.ok ? answered.value : batch.map(() => [unavailable(answered.message)]);
-      } catch (error) {
-        replies = batch.map(() => [unavailable(String(error))]);
-      }
+      const batch = this.forwardQueue.splice(0, FORWARD_BATCH);
+      const items = batch.flatMap((entry) => ("item" in entry ? [entry.item] : []));
+      this.work.forwarded += items.length;
+      const replies = items.length > 0 ? await this.roomAnswers(items) : [];
       const now = Date.now();
-      batch.forEach((entry, i) => {
-        if (this.state) sessions.answer(this.state, entry.socket, replies[i] ?? [], now);
-      });
+      let next = 0;
+      for (const entry of batch) {
+        if ("local" in entry) this.sockets.send(entry.socket, entry.local);
+        else if (this.state) sessions.answer(this.state, entry.socket, replies[next++] ?? [], now);
+      }
     }
     this.forwarding = false;
   }
 
   /**
-   * Tells the room this shard's audience: at most every REPORT_MS when it changes, every HEARTBEAT_MS
-   * while it has sockets. An empty shard is no longer pushed to, so it forgets the room's view and says
-   * hello again when a socket next arrives.
+   * The room's answers to forwarded frames. A call that fails (the room restarting) is made once more:
+   * every forwarded frame is safe to repeat (a send by its clientMsgId, the rest by what they change).
    */
-  private reportSoon(delay = REPORT_MS): void {
-    this.reportTimer ??= setTimeout(() => {
-      this.reportTimer = null;
-      const state = this.state;
-      const staff = state ? [state.view.hostId, ...state.view.managers].filter((id): id is string => !!id) : [];
-      const report = { online: this.sockets.onlineCount(), staff: staff.filter((id) => this.sockets.isOnline(id)) };
-      const same = report.online === this.reported.online && report.staff.join() === this.reported.staff.join();
-      if (report.online > 0) this.reportSoon(HEARTBEAT_MS);
-      if (same && delay !== HEARTBEAT_MS) return;
-      this.reported = report;
-      if (report.online === 0) {
-        this.state = null;
-        this.hello = null;
+  private async roomAnswers(items: ForwardedFrame[]): Promise<string[][]> {
+    let failure = "";
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const answered = await this.callRoom((room) => room.shardFrames(items));
+        if (answered.ok) return answered.value;
+        failure = answered.message;
+        break;
+      } catch (error) {
+        failure = String(error);
       }
-      void this.room.shardReport(this.index, report).catch((error: unknown) => {
-        console.error(JSON.stringify({ at: `RoomShard:${this.chatroomId}#${this.index}`, error: String(error) }));
-      });
+    }
+    console.error(JSON.stringify({ at: `RoomShard:${this.chatroomId}#${this.index}`, error: failure }));
+    return items.map(({ frame }) => [unavailable(frame.type === "send" ? frame.clientMsgId : undefined)]);
+  }
+
+  /**
+   * Tells the room this shard's audience: within REPORT_MS of a change (or at once, `delay` 0), and
+   * every HEARTBEAT_MS while it has sockets. An empty shard is no longer pushed to, so it forgets the
+   * room's view and says hello again when a socket next arrives.
+   */
+  private reportSoon(delay: number): void {
+    const due = Date.now() + delay;
+    if (delay === HEARTBEAT_MS) this.reportForced = true;
+    if (this.reportTimer !== null) {
+      if (this.reportDue <= due) return;
+      clearTimeout(this.reportTimer);
+    }
+    this.reportDue = due;
+    this.reportTimer = setTimeout(() => {
+      this.reportTimer = null;
+      const forced = this.reportForced;
+      this.reportForced = false;
+      this.report(forced);
     }, delay);
+  }
+
+  private report(forced: boolean): void {
+    const state = this.state;
+    const staff = state ? [state.view.hostId, ...state.view.managers].filter((id): id is string => !!id) : [];
+    const report = { online: this.sockets.onlineCount(), staff: staff.filter((id) => this.sockets.isOnline(id)) };
+    if (report.online > 0) this.reportSoon(HEARTBEAT_MS);
+    const last = this.reported;
+    const same = last !== null && report.online === last.online && report.staff.join() === last.staff.join();
+    if (same && !forced) return;
+    this.reported = report;
+    // A hello still on its way belongs to a socket being admitted: keep what it brings.
+    if (report.online === 0 && this.state) {
+      this.state = null;
+      this.hello = null;
+    }
+    void this.callRoom((room) => room.shardReport(this.index, report)).catch((error: unknown) => {
+      this.reported = null;
+      console.error(JSON.stringify({ at: `RoomShard:${this.chatroomId}#${this.index}`, error: String(error) }));
+    });
   }
 
   private async armExpiry(): Promise<void> {
@@ -242,8 +334,7 @@ export class RoomShard extends DurableObject<Env> {
 }
 
 /** The error frame a socket gets when the room could not be reached for its frame. */
-function unavailable(detail: string): string {
-  console.error(JSON.stringify({ at: "RoomShard.forward", error: detail }));
+function unavailable(clientMsgId: string | undefined): string {
   const failure = fail("server_error", "the room is unavailable: retry shortly");
-  return JSON.stringify({ type: "error", code: "SERVER_ERROR", message: failure.message });
+  return encode({ type: "error", code: "SERVER_ERROR", message: failure.message, clientMsgId });
 }
