@@ -206,7 +206,9 @@ export class RoomShard extends DurableObject<Env> {
     const fresh = state.ring.add(entries);
     for (const entry of fresh) this.sockets.broadcast(entry.frame);
     this.work.entries += fresh.length;
-    this.work.deliveries += fresh.length * this.sockets.online().size;
+    let sockets = 0;
+    for (const open of this.sockets.online().values()) sockets += open;
+    this.work.deliveries += fresh.length * sockets;
   }
 
   /** A restriction set or lifted: a ban closes the user's sockets here at once (4003). */
