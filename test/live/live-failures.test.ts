@@ -9,7 +9,19 @@ import type { RoomShard } from "../../src/live/RoomShard";
 import type { ShardPush } from "../../src/live/shard-protocol";
 import type { RoomCore } from "../../src/room/core";
 import { admin, evict, newId } from "../helpers/admin";
-import { eventually, liveRoom, onShard, roomWork, say, seqsOf, shardStub, spread, upTo, viewer } from "../helpers/live";
+import {
+  answerTo,
+  eventually,
+  liveRoom,
+  onShard,
+  roomWork,
+  say,
+  seqsOf,
+  shardStub,
+  spread,
+  upTo,
+  viewer,
+} from "../helpers/live";
 import type { Frame, TestSocket } from "../helpers/socket";
 
 /** The room object's internals a test may drive (a commit without its push). */
@@ -182,6 +194,42 @@ describe("live rooms under failure", () => {
     await say(t, "after");
     expect(await seqsOf(back, 1)).toEqual([9]);
     expect(takeMessages(back)).toEqual([]);
+  });
+
+  it("a forwarded frame the room cannot take is sent once more; failed twice, the sender gets SERVER_ERROR naming its send, and the resend is stored once", async () => {
+    const id = await liveRoom(2);
+    const [talker, reader] = [onShard(`${newId("ff")}-t`, 2, 0), onShard(`${newId("ff")}-r`, 2, 1)];
+    const t = await viewer(id, talker);
+    const r = await viewer(id, reader);
+    // Fault injection in the real room object, on the RPC path (the class's method, this instance
+    // only): `failures` calls to shardFrames throw before the room looks at them.
+    let failures = 0;
+    const restore = await runInDurableObject(env.ROOMS.getByName(id), (instance) => {
+      const proto = Object.getPrototypeOf(instance) as { shardFrames(this: object, items: unknown): unknown };
+      const original = proto.shardFrames;
+      proto.shardFrames = function (this: object, items: unknown) {
+        if (this === instance && failures > 0) {
+          failures--;
+          throw new Error("shardFrames failed by fault injection");
+        }
+        return original.call(this, items);
+      };
+      return () => {
+        proto.shardFrames = original;
+      };
+    });
+    try {
+      failures = 1;
+      expect(await say(t, "once")).toMatchObject({ seq: 1, duplicate: false });
+      failures = 2;
+      t.send({ type: "send", clientMsgId: "twice", content: "lost?" });
+      expect(await answerTo(t, "twice")).toMatchObject({ type: "error", code: "SERVER_ERROR", clientMsgId: "twice" });
+      expect(await say(t, "twice", "lost?")).toMatchObject({ seq: 2, duplicate: false });
+    } finally {
+      restore();
+    }
+    expect(await seqsOf(r, 2)).toEqual([1, 2]);
+    expect(takeMessages(r)).toEqual([]);
   });
 
   it("a shard that went idle stops being pushed to, and says hello again and is pushed to again when a viewer comes back", async () => {
