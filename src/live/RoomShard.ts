@@ -5,22 +5,23 @@
  * (hello, pushes, restrictions), and it forwards its sockets' frames to the room in batches. Per
  * message the room does one push per shard; the shard does the work per viewer.
  *
- * Memory only (the sockets survive hibernation in the runtime; the view and the ring are reloaded by
- * a hello to the room after a restart or a wake-up). A shard with sockets keeps its report timer
- * armed, so it stays in memory while it holds them: its memory and its sockets go together.
+ * Memory only: the sockets survive hibernation in the runtime; the view and the ring are reloaded by
+ * a hello to the room after a restart or a wake-up, and sockets that outlived the memory get the next
+ * push whole (they had every push before it).
  */
 import { DurableObject } from "cloudflare:workers";
 import { clientErrorResponse } from "../api/codes";
-import { fail, ok, type Result } from "../errors";
+import { ok, type Result } from "../errors";
 import { readLimits } from "../limits";
 import { parseClientFrame } from "../room/frames";
 import { PresenceReporter } from "../room/presence-report";
-import { encode, PING, PONG } from "../room/protocol";
+import { PING, PONG } from "../room/protocol";
 import { isBanned, type Restriction } from "../room/restrictions";
 import { CLOSE_REMOVED, SocketHub } from "../room/sockets";
 import { readUpgrade } from "../room/upgrade";
+import { Forwarder } from "./forwarder";
 import { Ring, type StreamEntry } from "./ring";
-import type { ForwardedFrame, ShardPush, ShardReport } from "./shard-protocol";
+import type { ShardPush, ShardReport } from "./shard-protocol";
 import * as sessions from "./shard-sessions";
 
 /** The room's stub as a shard uses it. */
@@ -30,11 +31,6 @@ type RoomStub = ReturnType<Env["ROOMS"]["getByName"]>;
 const REPORT_MS = 500;
 /** A shard with sockets reports at least this often, so a restarted room relearns its audience. */
 const HEARTBEAT_MS = 10_000;
-/** Frames forwarded to the room in one call. */
-const FORWARD_BATCH = 200;
-
-/** A frame waiting to be answered in order: forwarded to the room, or answered by the shard itself. */
-type Pending = { socket: WebSocket; item: ForwardedFrame } | { socket: WebSocket; local: string };
 
 /** The shard object. */
 export class RoomShard extends DurableObject<Env> {
@@ -46,15 +42,16 @@ export class RoomShard extends DurableObject<Env> {
   private hello: Promise<sessions.ShardState> | null = null;
   private epoch = "";
   private lastPush = 0;
-  private forwarding = false;
-  private forwardQueue: Pending[] = [];
+  /** The shard lost its memory but not its sockets (hibernation): what they were sent is unknown. */
+  private wokeWithSockets = false;
+  private readonly forwarder: Forwarder;
   private reportTimer: ReturnType<typeof setTimeout> | null = null;
   private reportDue = 0;
   private reportForced = false;
   /** What the room last heard; null when it must hear again whatever it is. */
   private reported: ShardReport | null = null;
   /** Work counters (SPEC §8.5 "Targets": per-object work); `deliveries` counts frames × sockets. */
-  private readonly work = { pushes: 0, entries: 0, deliveries: 0, forwarded: 0 };
+  private readonly work = { pushes: 0, entries: 0, deliveries: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -66,6 +63,14 @@ export class RoomShard extends DurableObject<Env> {
       await env.USERS.getByName(userId).socketsChanged(this.chatroomId, change);
     });
     this.sockets = new SocketHub(ctx, () => this.reportSoon(REPORT_MS), reporter);
+    this.forwarder = new Forwarder({
+      call: (items) => this.callRoom((room) => room.shardFrames(items)),
+      answer: (socket, frames) => {
+        if (this.state) sessions.answer(this.state, socket, frames, Date.now());
+      },
+      send: (socket, frame) => this.sockets.send(socket, frame),
+      log: (error) => console.error(JSON.stringify({ at: `RoomShard:${name}`, error })),
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -96,18 +101,11 @@ export class RoomShard extends DurableObject<Env> {
         ring.add([...recent, ...updates]);
         this.epoch = answer.value.epoch;
         this.lastPush = answer.value.lastPush;
+        this.wokeWithSockets = this.sockets.onlineCount() > 0;
         const byUser = new Map(restrictions.map((restriction) => [restriction.userId, restriction]));
-        const reply = (socket: WebSocket, frame: string) => this.reply(socket, frame);
-        const limits = readLimits(this.env);
-        this.state = {
-          chatroomId: this.chatroomId,
-          view,
-          restrictions: byUser,
-          ring,
-          sockets: this.sockets,
-          limits,
-          reply,
-        };
+        const reply = (socket: WebSocket, frame: string) => this.forwarder.reply(socket, frame);
+        const { chatroomId, sockets } = this;
+        this.state = { chatroomId, view, restrictions: byUser, ring, sockets, limits: readLimits(this.env), reply };
         // The room now pushes to this shard: it must hear what the shard holds, even if that is no one.
         this.reported = null;
         this.reportSoon(REPORT_MS);
@@ -140,7 +138,7 @@ export class RoomShard extends DurableObject<Env> {
     if (!identity) return socket.close(1008, "unknown socket");
     const state = await this.ensure();
     const outcome = sessions.onMessage(state, socket, identity, parseClientFrame(data), Date.now());
-    if ("forward" in outcome) this.enqueue({ socket, item: { userId: identity.userId, frame: outcome.forward } });
+    if ("forward" in outcome) this.forwarder.forward(socket, { userId: identity.userId, frame: outcome.forward });
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
@@ -178,9 +176,13 @@ export class RoomShard extends DurableObject<Env> {
     if (push.epoch === this.epoch && push.n <= this.lastPush) return;
     const restarted = push.epoch !== this.epoch;
     const firstSeq = push.entries.find((entry) => entry.seq !== undefined)?.seq;
+    // After a wake-up with sockets, the ring came from the room's storage, not from pushes: the sockets
+    // got every push up to the hello's position, so this push goes to them whole.
+    const woke = this.wokeWithSockets;
+    this.wokeWithSockets = false;
     // A room that restarted may have stored what it never pushed; a gap in seqs is a push it dropped.
     // Either way the room's storage has it. Until that arrived this push is not taken (it is retried).
-    if (restarted || (firstSeq !== undefined && firstSeq > state.ring.lastSeq + 1)) {
+    if (!woke && (restarted || (firstSeq !== undefined && firstSeq > state.ring.lastSeq + 1))) {
       const { lastSeq, lastUpdateSeq } = state.ring;
       const missed = await this.callRoom((room) => room.shardCatchUp(lastSeq, lastUpdateSeq));
       if (!missed.ok) throw new Error(`catch-up refused: ${missed.message}`);
@@ -192,7 +194,7 @@ export class RoomShard extends DurableObject<Env> {
     this.epoch = push.epoch;
     this.lastPush = push.n;
     this.work.pushes++;
-    this.fanOut(state, push.entries);
+    this.fanOut(state, push.entries, woke);
     state.view = push.view;
     // A restarted room knows no audience until the shards report: this one reports now.
     if (restarted) {
@@ -201,9 +203,10 @@ export class RoomShard extends DurableObject<Env> {
     }
   }
 
-  /** Sends to every socket what the ring has not seen yet (a frame can reach the shard twice). */
-  private fanOut(state: sessions.ShardState, entries: readonly StreamEntry[]): void {
-    const fresh = state.ring.add(entries);
+  /** Sends to every socket what the ring has not seen yet (a frame can reach the shard twice), or `all`. */
+  private fanOut(state: sessions.ShardState, entries: readonly StreamEntry[], all = false): void {
+    const added = state.ring.add(entries);
+    const fresh = all ? entries : added;
     for (const entry of fresh) this.sockets.broadcast(entry.frame);
     this.work.entries += fresh.length;
     let sockets = 0;
@@ -233,60 +236,17 @@ export class RoomShard extends DurableObject<Env> {
   }
 
   /** This object's work so far. */
-  async workCounters(): Promise<Result<typeof this.work & { sockets: number; online: number }>> {
-    return ok({ ...this.work, sockets: [...this.ctx.getWebSockets()].length, online: this.sockets.onlineCount() });
+  async workCounters(): Promise<Result<typeof this.work & { forwarded: number; sockets: number; online: number }>> {
+    const { forwarded } = this.forwarder;
+    return ok({
+      ...this.work,
+      forwarded,
+      sockets: this.ctx.getWebSockets().length,
+      online: this.sockets.onlineCount(),
+    });
   }
 
   // ── to the room ─────────────────────────────────────────────────────
-
-  /** Answers a frame the shard handled itself, after the answers to frames still at the room. */
-  private reply(socket: WebSocket, frame: string): void {
-    if (this.forwarding || this.forwardQueue.length > 0) this.enqueue({ socket, local: frame });
-    else this.sockets.send(socket, frame);
-  }
-
-  /** Queues a frame; while a batch is at the room, later frames wait and go in the next one, in order. */
-  private enqueue(pending: Pending): void {
-    this.forwardQueue.push(pending);
-    if (!this.forwarding) void this.forwardBatch();
-  }
-
-  private async forwardBatch(): Promise<void> {
-    this.forwarding = true;
-    while (this.forwardQueue.length > 0) {
-      const batch = this.forwardQueue.splice(0, FORWARD_BATCH);
-      const items = batch.flatMap((entry) => ("item" in entry ? [entry.item] : []));
-      this.work.forwarded += items.length;
-      const replies = items.length > 0 ? await this.roomAnswers(items) : [];
-      const now = Date.now();
-      let next = 0;
-      for (const entry of batch) {
-        if ("local" in entry) this.sockets.send(entry.socket, entry.local);
-        else if (this.state) sessions.answer(this.state, entry.socket, replies[next++] ?? [], now);
-      }
-    }
-    this.forwarding = false;
-  }
-
-  /**
-   * The room's answers to forwarded frames. A call that fails (the room restarting) is made once more:
-   * every forwarded frame is safe to repeat (a send by its clientMsgId, the rest by what they change).
-   */
-  private async roomAnswers(items: ForwardedFrame[]): Promise<string[][]> {
-    let failure = "";
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const answered = await this.callRoom((room) => room.shardFrames(items));
-        if (answered.ok) return answered.value;
-        failure = answered.message;
-        break;
-      } catch (error) {
-        failure = String(error);
-      }
-    }
-    console.error(JSON.stringify({ at: `RoomShard:${this.chatroomId}#${this.index}`, error: failure }));
-    return items.map(({ frame }) => [unavailable(frame.type === "send" ? frame.clientMsgId : undefined)]);
-  }
 
   /**
    * Tells the room this shard's audience: within REPORT_MS of a change (or at once, `delay` 0), and
@@ -333,10 +293,4 @@ export class RoomShard extends DurableObject<Env> {
     const next = this.sockets.nextTokenExpiry();
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
-}
-
-/** The error frame a socket gets when the room could not be reached for its frame. */
-function unavailable(clientMsgId: string | undefined): string {
-  const failure = fail("server_error", "the room is unavailable: retry shortly");
-  return encode({ type: "error", code: "SERVER_ERROR", message: failure.message, clientMsgId });
 }

@@ -232,6 +232,29 @@ describe("live rooms under failure", () => {
     expect(takeMessages(r)).toEqual([]);
   });
 
+  it("a shard that lost its memory but kept its sockets (hibernation) gives them the push that wakes it, once", async () => {
+    const id = await liveRoom(2);
+    const prefix = newId("hb");
+    const [talker, sleeper] = [onShard(`${prefix}-t`, 2, 0), onShard(`${prefix}-s`, 2, 1)];
+    const t = await viewer(id, talker);
+    const s = await viewer(id, sleeper);
+    for (const n of [1, 2]) await say(t, `m${n}`);
+    expect(await seqsOf(s, 2)).toEqual([1, 2]);
+    // The pool cannot hibernate an object: its memory is emptied as a restart would leave it, the
+    // sockets stay with the runtime.
+    await runInDurableObject(shardStub(id, sleeper, 2), (instance) => {
+      Object.assign(instance, { state: null, hello: null, epoch: "", lastPush: 0, reported: null });
+    });
+    await say(t, "m3");
+    expect(await seqsOf(s, 1)).toEqual([3]);
+    await say(t, "m4");
+    expect(await seqsOf(s, 1)).toEqual([4]);
+    expect(takeMessages(s)).toEqual([]);
+    // Its ring came back from the room: a resume on that shard still works.
+    const other = await viewer(id, onShard(`${prefix}-x`, 2, 1), "&since=1");
+    expect(await seqsOf(other, 3)).toEqual([2, 3, 4]);
+  });
+
   it("a shard that went idle stops being pushed to, and says hello again and is pushed to again when a viewer comes back", async () => {
     const id = await liveRoom(2);
     const prefix = newId("id");
