@@ -216,6 +216,8 @@ export class RoomShard extends DurableObject<Env> {
 
   /** A restriction set or lifted: a ban closes the user's sockets here at once (4003). */
   async restrict(userId: string, restriction: Restriction | null): Promise<void> {
+    // A shard that holds no one and forgot the room loads every restriction at its next hello.
+    if (!this.state && !this.hello && this.sockets.onlineCount() === 0) return;
     const state = await this.ensure();
     if (restriction) state.restrictions.set(userId, restriction);
     else state.restrictions.delete(userId);

@@ -48,6 +48,7 @@ export class ShardFanout implements Fanout {
   private pending: StreamEntry[] = [];
   private scheduled = false;
   private broadcasts = 0;
+  private viewOfTurn: ShardView | null = null;
 
   constructor(
     private readonly deps: ShardFanoutDeps,
@@ -73,7 +74,7 @@ export class ShardFanout implements Fanout {
       queue = new PushQueue((n, entries) => {
         stub ??= this.deps.shard(name);
         const target = stub;
-        return target.deliver({ epoch: this.epoch, n, entries, view: this.deps.view() }).catch((error: unknown) => {
+        return target.deliver({ epoch: this.epoch, n, entries, view: this.view() }).catch((error: unknown) => {
           if (stub === target) stub = null;
           throw error;
         });
@@ -83,6 +84,17 @@ export class ShardFanout implements Fanout {
     this.active.add(index);
     queue.resume();
     return queue;
+  }
+
+  /** The room's view, read once per turn: one flush pushes to every shard with the same one. */
+  private view(): ShardView {
+    if (!this.viewOfTurn) {
+      this.viewOfTurn = this.deps.view();
+      queueMicrotask(() => {
+        this.viewOfTurn = null;
+      });
+    }
+    return this.viewOfTurn;
   }
 
   /** Where a shard that says hello joins the stream (after activating it). */

@@ -173,4 +173,21 @@ describe("live-room moderation by role", () => {
     expect(await answerTo(sa, "second")).toMatchObject({ type: "error", code: "RATE_LIMITED", retryAfterSec: 30 });
     for (const n of [1, 2, 3]) await say(sHost, `host ${n}`);
   });
+
+  it("ends: every viewer on every shard is told and closed with 4004, and no one connects after", async () => {
+    const { id, host, a, b, c } = await stage();
+    const sockets = [await viewer(id, a), await viewer(id, b), await viewer(id, c)];
+    expect((await admin("/chatroom/del", { chatroomId: id })).code).toBe(0);
+    for (const socket of sockets) {
+      expect((await socket.closed).code).toBe(4004);
+      expect(socket.pending.filter((frame) => frame.type === "room").map((frame) => frame.event)).toEqual([
+        "ending",
+        "ended",
+      ]);
+    }
+    const after = await SELF.fetch(`https://edgeroom.test/api/chatrooms/${id}/ws?token=${await tokenFor(host)}`, {
+      headers: { Upgrade: "websocket" },
+    });
+    expect(after.status).toBe(409);
+  });
 });
