@@ -5,12 +5,13 @@
  */
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { shardOf } from "../../src/live/shard-of";
 import type { ShardState } from "../../src/live/shard-sessions";
 import { admissionRefusal } from "../../src/live/shard-sessions";
 import type { RoomCore } from "../../src/room/core";
 import { admin, newId, tokenFor } from "../helpers/admin";
 import { api } from "../helpers/api";
-import { answerTo, say, seqsOf, shardStub, spread, viewer } from "../helpers/live";
+import { answerTo, onShard, say, seqsOf, shardStub, spread, viewer } from "../helpers/live";
 import type { Frame, TestSocket } from "../helpers/socket";
 
 const SHARDS = 4;
@@ -88,6 +89,8 @@ describe("live-room moderation by role", () => {
   it("bans a viewer until a time: closed 4003 at once, refused at connect, over HTTP and by the shard until then; admitted after, and every shard hears the lift", async () => {
     const { id, host, a, b, c, outsider } = await stage();
     const [sa, sb, sc] = [await viewer(id, a), await viewer(id, b), await viewer(id, c)];
+    // Someone else on a's shard keeps it holding the room's view after a's socket is gone.
+    await viewer(id, onShard(`${a}-n`, SHARDS, shardOf(a, SHARDS)));
     const until = Date.now() + 60_000;
     expect((await restrict(id, host, a, { status: 2, expiresAt: until })).status).toBe(200);
     // The shard was told before the call answered: the socket is already closing.
