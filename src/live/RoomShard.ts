@@ -20,7 +20,8 @@ import { isBanned, type Restriction } from "../room/restrictions";
 import { CLOSE_REMOVED, SocketHub } from "../room/sockets";
 import { readUpgrade } from "../room/upgrade";
 import { Forwarder } from "./forwarder";
-import { Ring, type StreamEntry } from "./ring";
+import { ReportTimer } from "./report-timer";
+import { RING_SIZE, Ring, type StreamEntry } from "./ring";
 import type { ShardPush, ShardReport } from "./shard-protocol";
 import * as sessions from "./shard-sessions";
 
@@ -45,9 +46,7 @@ export class RoomShard extends DurableObject<Env> {
   /** The shard lost its memory but not its sockets (hibernation): what they were sent is unknown. */
   private wokeWithSockets = false;
   private readonly forwarder: Forwarder;
-  private reportTimer: ReturnType<typeof setTimeout> | null = null;
-  private reportDue = 0;
-  private reportForced = false;
+  private readonly reports = new ReportTimer((forced) => this.report(forced));
   /** What the room last heard; null when it must hear again whatever it is. */
   private reported: ShardReport | null = null;
   /** Work counters (SPEC §8.5 "Targets": per-object work); `deliveries` counts frames × sockets. */
@@ -183,13 +182,7 @@ export class RoomShard extends DurableObject<Env> {
     // A room that restarted may have stored what it never pushed; a gap in seqs is a push it dropped.
     // Either way the room's storage has it. Until that arrived this push is not taken (it is retried).
     if (!woke && (restarted || (firstSeq !== undefined && firstSeq > state.ring.lastSeq + 1))) {
-      const { lastSeq, lastUpdateSeq } = state.ring;
-      const missed = await this.callRoom((room) => room.shardCatchUp(lastSeq, lastUpdateSeq));
-      if (!missed.ok) throw new Error(`catch-up refused: ${missed.message}`);
-      this.fanOut(
-        state,
-        missed.value.filter((entry) => firstSeq === undefined || entry.seq === undefined || entry.seq < firstSeq),
-      );
+      await this.catchUp(state, firstSeq);
     }
     this.epoch = push.epoch;
     this.lastPush = push.n;
@@ -200,6 +193,25 @@ export class RoomShard extends DurableObject<Env> {
     if (restarted) {
       this.reported = null;
       this.reportSoon(0);
+    }
+  }
+
+  /**
+   * Fetches from the room what the ring misses, page by page (RING_SIZE messages each) until it reaches
+   * `beforeSeq` or the room has nothing more: the ring must never hold a hole it would replay as whole.
+   */
+  private async catchUp(state: sessions.ShardState, beforeSeq: number | undefined): Promise<void> {
+    for (;;) {
+      const { lastSeq, lastUpdateSeq } = state.ring;
+      const missed = await this.callRoom((room) => room.shardCatchUp(lastSeq, lastUpdateSeq));
+      if (!missed.ok) throw new Error(`catch-up refused: ${missed.message}`);
+      const messages = missed.value.filter((entry) => entry.seq !== undefined).length;
+      this.fanOut(
+        state,
+        missed.value.filter((entry) => beforeSeq === undefined || entry.seq === undefined || entry.seq < beforeSeq),
+      );
+      const behind = beforeSeq === undefined ? messages >= RING_SIZE : state.ring.lastSeq < beforeSeq - 1;
+      if (state.ring.lastSeq === lastSeq || !behind) return;
     }
   }
 
@@ -256,19 +268,7 @@ export class RoomShard extends DurableObject<Env> {
    * room's view and says hello again when a socket next arrives.
    */
   private reportSoon(delay: number): void {
-    const due = Date.now() + delay;
-    if (delay === HEARTBEAT_MS) this.reportForced = true;
-    if (this.reportTimer !== null) {
-      if (this.reportDue <= due) return;
-      clearTimeout(this.reportTimer);
-    }
-    this.reportDue = due;
-    this.reportTimer = setTimeout(() => {
-      this.reportTimer = null;
-      const forced = this.reportForced;
-      this.reportForced = false;
-      this.report(forced);
-    }, delay);
+    this.reports.schedule(delay, delay === HEARTBEAT_MS);
   }
 
   private report(forced: boolean): void {

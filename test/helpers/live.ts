@@ -95,3 +95,10 @@ export async function say(socket: TestSocket, clientMsgId: string, content = cli
   expect(answer.type, JSON.stringify(answer)).toBe("ack");
   return answer;
 }
+
+/** Every message seq a socket has queued, in order, taken out of its queue (the rest stays). */
+export function takeMessages(socket: TestSocket): number[] {
+  const seqs = socket.pending.filter((frame) => frame.type === "message").map((frame) => Number(frame.seq));
+  socket.pending.splice(0, socket.pending.length, ...socket.pending.filter((frame) => frame.type !== "message"));
+  return seqs;
+}
