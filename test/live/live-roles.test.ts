@@ -7,7 +7,7 @@ import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { mintToken } from "../../src/api/tokens";
 import type { SocketHub } from "../../src/room/sockets";
-import { admin, newId } from "../helpers/admin";
+import { admin, newId, tokenFor } from "../helpers/admin";
 import { api } from "../helpers/api";
 import { eventually, say, shardStub, spread, viewer } from "../helpers/live";
 import { frameQueue } from "../helpers/socket";
@@ -73,7 +73,7 @@ function call(action: string, id: string, target: string, n: number): { method: 
 }
 
 describe("live-room roles", () => {
-  it("answers every moderation, history, search and send route by role, and a refusal changes nothing", async () => {
+  it("answers every moderation, history, search, send and socket route by role, and a refusal changes nothing", async () => {
     const room = await stage();
     const users: Record<Role, string | undefined> = {
       host: room.host,
@@ -100,6 +100,17 @@ describe("live-room roles", () => {
         expect([reply.status, reply.body.code], row).toEqual(expected);
         expect(await snapshot(room.id, room.host), row).toEqual(before);
       }
+    }
+    // The socket: every signed-in, unbanned user connects without joining.
+    for (const role of ROLES) {
+      const user = users[role];
+      const token = user === undefined ? "" : `?token=${await tokenFor(user)}`;
+      const res = await SELF.fetch(`https://edgeroom.test/api/chatrooms/${room.id}/ws${token}`, {
+        headers: { Upgrade: "websocket" },
+      });
+      const expected = { host: 101, manager: 101, viewer: 101, banned: 403, anonymous: 401 }[role];
+      expect(res.status, `socket as ${role}`).toBe(expected);
+      if (res.webSocket) res.webSocket.accept();
     }
   });
 
