@@ -21,13 +21,22 @@ export interface ShardView {
   onlineCount: number;
 }
 
+/** Where a shard joins the room's push stream: the room object's epoch and the last push number it may skip. */
+export interface StreamPosition {
+  epoch: string;
+  lastPush: number;
+}
+
 /** The room's answer to a shard that starts (or woke up without memory). */
-export interface ShardHello {
+export interface ShardHello extends StreamPosition {
   view: ShardView;
   /** Active restrictions: a banned user is refused at connect, a muted one learns it in the welcome. */
   restrictions: Restriction[];
   /** The newest message frames, to serve resumes at once. */
   recent: StreamEntry[];
+  /** The current state of messages changed after `updatesFrom` (message_update frames), for resumes with `updatesSince`. */
+  updates: StreamEntry[];
+  updatesFrom: number;
 }
 
 /** One ordered push of the room's broadcast stream to a shard. */

@@ -25,6 +25,8 @@ export interface ShardState {
   ring: Ring;
   sockets: SocketHub;
   limits: Limits;
+  /** Answers a socket's frame in order: after the answers to its earlier frames still at the room. */
+  reply(socket: WebSocket, frame: string): void;
 }
 
 /** Retry-After for a connect refused because the user already has MAX_SOCKETS_PER_USER open. */
@@ -113,7 +115,7 @@ export function onMessage(
   const verdict = admitFrame(identity.budget ?? freshBudget(), kind, now, shard.limits);
   if (!verdict.ok) {
     const clientMsgId = frame.ok && frame.value.type === "send" ? frame.value.clientMsgId : undefined;
-    notice(shard, socket, verdict, "rate_limited", "too many frames: slow down", clientMsgId);
+    notice(shard, socket, verdict, { kind: "rate_limited", message: "too many frames: slow down" }, clientMsgId);
     return { handled: true };
   }
   shard.sockets.saveBudget(socket, verdict.budget, false);
@@ -126,7 +128,7 @@ export function onMessage(
     return { handled: true };
   }
   if (!frame.ok) {
-    shard.sockets.send(socket, errorFrame(frame));
+    shard.reply(socket, errorFrame(frame));
     return { handled: true };
   }
   if (frame.value.type === "typing" || frame.value.type === "read") return { handled: true };
@@ -145,7 +147,9 @@ export function answer(shard: ShardState, socket: WebSocket, frames: readonly st
     const parsed = JSON.parse(frame) as { message: string; clientMsgId?: string; retryAfterSec?: number };
     const verdict = refuse(identity?.budget ?? freshBudget(), now, (parsed.retryAfterSec ?? 1) * 1000, shard.limits);
     const kind: ErrorKind = rate[1] === "ROOM_BUSY" ? "room_busy" : "rate_limited";
-    notice(shard, socket, verdict, kind, parsed.message, parsed.clientMsgId);
+    // Already in order (this is the answer to its frame): sent directly.
+    const direct = (target: WebSocket, text: string) => shard.sockets.send(target, text);
+    notice(shard, socket, verdict, { kind, message: parsed.message, send: direct }, parsed.clientMsgId);
   }
 }
 
@@ -154,13 +158,13 @@ function notice(
   shard: ShardState,
   socket: WebSocket,
   verdict: Extract<FrameVerdict, { ok: false }>,
-  kind: ErrorKind,
-  message: string,
+  reason: { kind: ErrorKind; message: string; send?: (socket: WebSocket, frame: string) => void },
   clientMsgId?: string,
 ): void {
   shard.sockets.saveBudget(socket, verdict.budget, verdict.notify);
   if (verdict.notify) {
-    shard.sockets.send(socket, errorFrame(fail(kind, message, { retryAfterSec: verdict.retryAfterSec }), clientMsgId));
+    const failure = fail(reason.kind, reason.message, { retryAfterSec: verdict.retryAfterSec });
+    (reason.send ?? shard.reply)(socket, errorFrame(failure, clientMsgId));
   }
   if (verdict.close) shard.sockets.closeSocket(socket, CLOSE_ABUSE, "over the frame budget for too long");
 }

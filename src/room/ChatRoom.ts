@@ -255,9 +255,9 @@ export class ChatRoom extends DurableObject<Env> {
     return this.run((now) => live.shardReport(this.room, index, report, now));
   }
 
-  /** Message frames after `afterSeq`, for a shard that missed some. */
-  async shardCatchUp(afterSeq: number) {
-    return this.run(() => ok(live.catchUp(this.room, afterSeq)));
+  /** Message frames after `afterSeq` and update frames after `afterUpdateSeq`, for a shard that missed some. */
+  async shardCatchUp(afterSeq: number, afterUpdateSeq: number) {
+    return this.run(() => ok(live.catchUp(this.room, afterSeq, afterUpdateSeq)));
   }
 
   /** Work counters of this object: what a live room's per-message cost is made of (SPEC §8.5). */

@@ -15,7 +15,7 @@ import { edit, react, recall } from "./message-changes";
 import { history, send, wireMessages } from "./messaging";
 import { encode } from "./protocol";
 import { activeOrNull } from "./restrictions";
-import type { RoomMeta } from "./store";
+import type { MessageRow, RoomMeta } from "./store";
 
 /** What shards need to know of the room right now. */
 export function liveView(room: RoomCore): ShardView {
@@ -38,29 +38,58 @@ function liveRoom(room: RoomCore): Result<RoomMeta> {
   return meta && meta.mode === "live" ? ok(meta) : fail("not_found", `${NOT_FOUND} (as a live room)`);
 }
 
-/** A shard starts: it gets the room's view and recent messages, and every later broadcast. */
+/** A shard starts: it gets the room's view, recent messages and updates, and every later broadcast. */
 export function shardHello(room: RoomCore, index: number, now: number): Result<ShardHello> {
   const found = liveRoom(room);
   if (!found.ok) return found;
-  if (!Number.isInteger(index) || index < 0 || index >= found.value.shards) {
+  const live = room.live;
+  if (!live || !Number.isInteger(index) || index < 0 || index >= found.value.shards) {
     return fail("invalid_param", "index: not a shard of this room", { field: "index" });
   }
   room.write(now, () => room.rows.liveShards.activate(index, now));
-  room.live?.activate(index);
+  live.activate(index);
+  // The ring covers every update after `updatesFrom`: at most RING_SIZE messages carry a later version.
+  const updatesFrom = Math.max(0, room.lastUpdateSeq - RING_SIZE);
   return ok({
+    ...live.position(index),
     view: liveView(room),
     restrictions: room.rows.restrictions.list().filter((restriction) => activeOrNull(restriction, now)),
-    recent: catchUp(room, room.lastSeq - RING_SIZE),
+    recent: messagesAfter(room, room.lastSeq - RING_SIZE),
+    updates: updatesAfter(room, room.lastSeq, updatesFrom),
+    updatesFrom,
   });
 }
 
-/** Message frames after `afterSeq` (a shard filling a gap in what it was pushed), oldest first. */
-export function catchUp(room: RoomCore, afterSeq: number): StreamEntry[] {
+/**
+ * What a shard is missing after `afterSeq` and `afterUpdateSeq` (a gap in its pushes, or a room that
+ * restarted between a commit and its push): the messages, oldest first, then the current state of
+ * the earlier messages changed since, as `message_update` frames.
+ */
+export function catchUp(room: RoomCore, afterSeq: number, afterUpdateSeq: number): StreamEntry[] {
+  const through = Math.min(afterSeq, room.lastSeq);
+  return [...messagesAfter(room, afterSeq), ...updatesAfter(room, through, afterUpdateSeq)];
+}
+
+/** Message frames after `afterSeq`, oldest first (at most RING_SIZE). */
+function messagesAfter(room: RoomCore, afterSeq: number): StreamEntry[] {
   const rows = room.rows.messages.after(Math.max(0, afterSeq), RING_SIZE);
   return wireMessages(room, rows, null).map((message) => ({
     frame: encode({ type: "message", ...message }),
     seq: message.seq,
   }));
+}
+
+/** The current state of messages up to `through` changed after `afterUpdateSeq`, as update frames in update order. */
+function updatesAfter(room: RoomCore, through: number, afterUpdateSeq: number): StreamEntry[] {
+  if (afterUpdateSeq >= room.lastUpdateSeq) return [];
+  const rows = room.rows.messages.changedSince(through, afterUpdateSeq, RING_SIZE);
+  return wireMessages(room, rows, null).map((message, index) => {
+    const updateSeq = (rows[index] as MessageRow).version;
+    const change = message.deleted
+      ? { deleted: true as const }
+      : { content: message.content, editedAt: message.editedAt, reactions: message.reactions ?? [] };
+    return { frame: encode({ type: "message_update", seq: message.seq, updateSeq, ...change }), updateSeq };
+  });
 }
 
 /** A shard's audience report; a shard with no one left stops being pushed to. */

@@ -7,7 +7,7 @@
  */
 import type { StreamEntry } from "../live/ring";
 import { shardName, shardOf } from "../live/shard-of";
-import type { ShardReport, ShardView } from "../live/shard-protocol";
+import type { ShardReport, ShardView, StreamPosition } from "../live/shard-protocol";
 import type { Fanout, StreamTag } from "./fanout";
 import { PushQueue } from "./push-queue";
 import type { Restriction } from "./restrictions";
@@ -41,38 +41,77 @@ export interface FanoutCounters {
 export class ShardFanout implements Fanout {
   /** A new epoch per room object start: shards reset their push numbering when it changes. */
   private readonly epoch = crypto.randomUUID();
+  /** One stream per shard ever pushed to (at most `shards`), kept while paused so numbering goes on. */
   private readonly queues = new Map<number, PushQueue>();
+  private readonly active = new Set<number>();
   private readonly reports = new Map<number, ShardReport>();
   private pending: StreamEntry[] = [];
   private scheduled = false;
   private broadcasts = 0;
+  private viewOfTurn: ShardView | null = null;
 
   constructor(
     private readonly deps: ShardFanoutDeps,
     active: Iterable<number>,
   ) {
-    for (const index of active) this.activate(index);
+    const restarted = [...active].flatMap((index) => this.activate(index) ?? []);
+    // A restarted room tells the shards that were active its new epoch at once: each fetches what the
+    // room stored but never pushed, and reports its audience again (SPEC §8.5). After this turn: the
+    // push reads the room's view, which reads this object.
+    queueMicrotask(() => {
+      for (const queue of restarted) queue.sync();
+    });
   }
 
-  /** Starts pushing to a shard (it said hello). */
-  activate(index: number): void {
-    if (this.queues.has(index) || index < 0 || index >= this.deps.shards) return;
-    const stub = this.deps.shard(shardName(this.deps.chatroomId, index));
-    this.queues.set(
-      index,
-      new PushQueue((n, entries) => stub.deliver({ epoch: this.epoch, n, entries, view: this.deps.view() })),
-    );
+  /** Starts (or resumes) pushing to a shard; its stream, or null for an index out of range. */
+  activate(index: number): PushQueue | null {
+    if (!Number.isInteger(index) || index < 0 || index >= this.deps.shards) return null;
+    let queue = this.queues.get(index);
+    if (!queue) {
+      const name = shardName(this.deps.chatroomId, index);
+      // A stub is broken for good once its object was reset: a failed push gets a new one.
+      let stub: ShardStub | null = null;
+      queue = new PushQueue((n, entries) => {
+        stub ??= this.deps.shard(name);
+        const target = stub;
+        return target.deliver({ epoch: this.epoch, n, entries, view: this.view() }).catch((error: unknown) => {
+          if (stub === target) stub = null;
+          throw error;
+        });
+      });
+      this.queues.set(index, queue);
+    }
+    this.active.add(index);
+    queue.resume();
+    return queue;
+  }
+
+  /** The room's view, read once per turn: one flush pushes to every shard with the same one. */
+  private view(): ShardView {
+    if (!this.viewOfTurn) {
+      this.viewOfTurn = this.deps.view();
+      queueMicrotask(() => {
+        this.viewOfTurn = null;
+      });
+    }
+    return this.viewOfTurn;
+  }
+
+  /** Where a shard that says hello joins the stream (after activating it). */
+  position(index: number): StreamPosition {
+    return { epoch: this.epoch, lastPush: this.queues.get(index)?.position ?? 0 };
   }
 
   /** Stops pushing to a shard that has no sockets left. */
   deactivate(index: number): void {
-    this.queues.delete(index);
+    this.active.delete(index);
+    this.queues.get(index)?.pause();
     this.report(index, { online: 0, staff: [] });
   }
 
   /** The shards being pushed to. */
   activeShards(): number[] {
-    return [...this.queues.keys()];
+    return [...this.active].sort((a, b) => a - b);
   }
 
   /** Records a shard's report; tells the room when the total changed. */
@@ -99,7 +138,7 @@ export class ShardFanout implements Fanout {
     if (this.pending.length === 0) return;
     const entries = this.pending;
     this.pending = [];
-    for (const queue of this.queues.values()) queue.add(entries);
+    for (const index of this.active) this.queues.get(index)?.add(entries);
   }
 
   closeUser(userId: string, code: number, reason: string): void {

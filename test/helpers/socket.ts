@@ -9,8 +9,11 @@ export type Frame = Record<string, unknown> & { type: string };
 /** A client socket with a frame queue. */
 export interface TestSocket {
   ws: WebSocket;
-  /** Next frame (optionally the next of a type, skipping others), or throws after `timeoutMs`. */
-  next(type?: string, timeoutMs?: number): Promise<Frame>;
+  /**
+   * Next frame (optionally the next of a type that passes `match`, leaving others queued), or throws
+   * after `timeoutMs`.
+   */
+  next(type?: string, timeoutMs?: number, match?: (frame: Frame) => boolean): Promise<Frame>;
   send(frame: unknown): void;
   closed: Promise<{ code: number; reason: string }>;
   /** Frames received so far and not yet consumed. */
@@ -45,11 +48,11 @@ export function frameQueue(ws: WebSocket): TestSocket {
       for (const wake of waiters.splice(0)) wake();
     });
   });
-  async function next(type?: string, timeoutMs = 3000): Promise<Frame> {
+  async function next(type?: string, timeoutMs = 3000, match: (frame: Frame) => boolean = () => true): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (broken.length > 0) throw new Error(`conformance: ${broken[0]}`);
-      const index = pending.findIndex((frame) => type === undefined || frame.type === type);
+      const index = pending.findIndex((frame) => (type === undefined || frame.type === type) && match(frame));
       if (index >= 0) return pending.splice(index, 1)[0] as Frame;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no ${type ?? "frame"} within ${timeoutMs} ms; have ${JSON.stringify(pending)}`);
