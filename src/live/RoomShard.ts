@@ -44,8 +44,8 @@ export class RoomShard extends DurableObject<Env> {
   private forwardQueue: { socket: WebSocket; item: ForwardedFrame }[] = [];
   private reportTimer: ReturnType<typeof setTimeout> | null = null;
   private reported: ShardReport = { online: 0, staff: [] };
-  /** Work counters (SPEC §8.5 "Targets": per-object work). */
-  private readonly work = { pushes: 0, entries: 0, forwarded: 0 };
+  /** Work counters (SPEC §8.5 "Targets": per-object work); `batches` = forwarding RPCs to the room. */
+  private readonly work = { pushes: 0, entries: 0, forwarded: 0, batches: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -177,9 +177,14 @@ export class RoomShard extends DurableObject<Env> {
     return this.sockets.closeRevoked(userId, iatAtMost);
   }
 
-  /** This object's work so far. */
-  async workCounters(): Promise<Result<typeof this.work & { sockets: number; online: number }>> {
-    return ok({ ...this.work, sockets: [...this.ctx.getWebSockets()].length, online: this.sockets.onlineCount() });
+  /** This object's work so far: its counters, the sockets it holds and its socket writes. */
+  async workCounters(): Promise<Result<typeof this.work & { sockets: number; online: number; socketWrites: number }>> {
+    return ok({
+      ...this.work,
+      sockets: this.ctx.getWebSockets().length,
+      online: this.sockets.onlineCount(),
+      socketWrites: this.sockets.socketWrites(),
+    });
   }
 
   // ── to the room ─────────────────────────────────────────────────────
@@ -195,6 +200,7 @@ export class RoomShard extends DurableObject<Env> {
     while (this.forwardQueue.length > 0) {
       const batch = this.forwardQueue.splice(0, 200);
       this.work.forwarded += batch.length;
+      this.work.batches++;
       let replies: string[][];
       try {
         const answered = await this.room.shardFrames(batch.map((entry) => entry.item));

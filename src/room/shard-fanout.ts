@@ -35,6 +35,8 @@ export interface ShardFanoutDeps {
 export interface FanoutCounters {
   broadcasts: number;
   pushes: number;
+  /** Audience reports received from shards. */
+  reports: number;
 }
 
 /** A live room's fan-out through its shards. */
@@ -46,6 +48,9 @@ export class ShardFanout implements Fanout {
   private pending: StreamEntry[] = [];
   private scheduled = false;
   private broadcasts = 0;
+  private reportsReceived = 0;
+  /** Pushes of queues dropped with their shard, so the counter never goes back. */
+  private retiredPushes = 0;
 
   constructor(
     private readonly deps: ShardFanoutDeps,
@@ -66,6 +71,7 @@ export class ShardFanout implements Fanout {
 
   /** Stops pushing to a shard that has no sockets left. */
   deactivate(index: number): void {
+    this.retiredPushes += this.queues.get(index)?.pushes ?? 0;
     this.queues.delete(index);
     this.report(index, { online: 0, staff: [] });
   }
@@ -77,6 +83,7 @@ export class ShardFanout implements Fanout {
 
   /** Records a shard's report; tells the room when the total changed. */
   report(index: number, report: ShardReport): void {
+    this.reportsReceived++;
     const before = this.onlineCount();
     if (report.online === 0) this.reports.delete(index);
     else this.reports.set(index, report);
@@ -144,9 +151,9 @@ export class ShardFanout implements Fanout {
 
   /** The room object's work so far. */
   counters(): FanoutCounters {
-    let pushes = 0;
+    let pushes = this.retiredPushes;
     for (const queue of this.queues.values()) pushes += queue.pushes;
-    return { broadcasts: this.broadcasts, pushes };
+    return { broadcasts: this.broadcasts, pushes, reports: this.reportsReceived };
   }
 
   /** The shard that holds a user's sockets. */
