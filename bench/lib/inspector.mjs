@@ -88,6 +88,12 @@ async function moduleMapsOf(s, profile) {
 }
 
 let moduleMaps = new Map();
+
+/** The source module of a profile call frame (as of the last profile stopped), or null. */
+export function moduleOfFrame(callFrame) {
+  return callFrame.url ? moduleOf(callFrame.scriptId, callFrame.lineNumber) : null;
+}
+
 function moduleOf(scriptId, line) {
   let found = null;
   for (const [at, name] of moduleMaps.get(scriptId) ?? []) {
