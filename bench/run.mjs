@@ -34,6 +34,7 @@ const OPTIONS = {
   "connect-rate": { type: "string", default: "400" },
   "connect-in-flight": { type: "string", default: "128" },
   "msgs-per-sec": { type: "string" },
+  "sockets-per-user": { type: "string" },
   save: { type: "boolean", default: false },
   out: { type: "string" },
   list: { type: "boolean", default: false },
@@ -57,7 +58,8 @@ function usage() {
     "               repeat it to add the scenarios of other runs (e.g. a live-N run) to the first one's report",
     "  live-<N> options: --shards 4,8,16,32 (one live room per shard count; default 16), --connect-rate N",
     "               (opens/s, default 400), --connect-in-flight N (unanswered handshakes, default 128),",
-    "               --msgs-per-sec N (total send rate; default: 20,000 deliveries/s offered)",
+    "               --msgs-per-sec N (total send rate; default: 20,000 deliveries/s offered),",
+    "               --sockets-per-user N (1-5, default 5: fewer users, fewer user objects locally)",
     "  env: BENCH_SOURCE_DIR=<dir> serves edgeroom's sources from another tree (e.g. `git archive` of a commit);",
     "       BENCH_DEFLATE=1 offers permessage-deflate; BENCH_NICE=-10 raises the priority of the generator and servers",
   ].join("\n");
@@ -139,6 +141,9 @@ async function main() {
   const runTag = randomUUID().slice(0, 6);
   // Thousands of sockets need as many descriptors here and in the runtime, which inherits the limit.
   const lives = chosen.filter((s) => s.kind === "live");
+  // At most MAX_SOCKETS_PER_USER (5, the live server's value): more would be refused.
+  const perUser = opts["sockets-per-user"] ? Math.min(5, Math.max(1, Number(opts["sockets-per-user"]))) : null;
+  for (const spec of lives) if (perUser) spec.socketsPerUser = perUser;
   const most = Math.max(0, ...lives.map((s) => filesNeeded(s.clients, Math.ceil(s.clients / s.socketsPerUser))));
   const openFiles = most > 0 ? ensureOpenFiles(most) : null;
   if (openFiles?.problem) log(`open files: ${openFiles.problem}`);

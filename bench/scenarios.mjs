@@ -21,7 +21,7 @@ function liveScenario(clients) {
   const offered = 20_000;
   return {
     name: `live-${clients}`,
-    about: `${clients.toLocaleString("en-US")} sockets (5 per user) in one live room across its shards, and in an ordinary room beside it; ${senders} senders, ${offered.toLocaleString("en-US")} deliveries/s offered`,
+    about: `${clients.toLocaleString("en-US")} sockets in one live room across its shards, and in an ordinary room beside it; ${senders} senders, ${offered.toLocaleString("en-US")} deliveries/s offered`,
     kind: "live",
     run: live,
     server: "live",

@@ -10,7 +10,7 @@ import { adminClient, adminOk } from "../lib/admin.mjs";
 import { attributeByObject } from "../lib/attribute.mjs";
 import { sleep } from "../lib/clock.mjs";
 import { mapLimit } from "../lib/http.mjs";
-import { costsOf, liveStats, workBetween } from "../lib/live-work.mjs";
+import { costsOf, liveStats, rssKiB, workBetween } from "../lib/live-work.mjs";
 import { cpuPer, measured } from "../lib/measure.mjs";
 import { median } from "../lib/stats.mjs";
 import { PROTOCOLS, typedClient } from "../lib/targets.mjs";
@@ -21,6 +21,12 @@ import { figuresOf, medianOf } from "./fanout.mjs";
 const USERS_PER_CALL = 1000;
 const DRAIN_MS = 3000;
 const RUNTIME = "workerd (runtime)";
+/**
+ * Largest audience whose connect phase is profiled. With the inspector attached, wrangler's dev proxy
+ * opened about ten connections to its own node process per socket upgrade and kept them: at 2,000
+ * sockets it ran out of descriptors and the run stalled. Larger runs profile the send phase only.
+ */
+export const PROFILE_CONNECT_MAX = 1000;
 /** The slowest admission the scenario waits for: connects per second (timeout = N / this + 30 s). */
 const CONNECT_FLOOR_PER_SEC = 40;
 /** Descriptors a process needs besides the sockets and the objects' databases. */
@@ -99,16 +105,14 @@ async function runVariant(ctx, spec, variant, users, pass) {
   const rate = ctx.liveMsgsPerSec ? ctx.liveMsgsPerSec / spec.senders : spec.rate;
   const name = (phase) => `${label}-${phase}`;
   try {
+    const runtimePid = () => ctx.targets.edgeroom.processes.find((p) => p.role === RUNTIME)?.pid;
+    const rssBefore = rssKiB(runtimePid());
     const s0 = await liveStats(target, roomId);
     const connect = await measured(
       ctx,
       ctx.targets.edgeroom,
       () => gen.connect(PROTOCOLS.edgeroom, clients, { timeoutMs, ...pacing }),
-      {
-        profile,
-        profileName: name("connect"),
-        attribute: attributeByObject,
-      },
+      { profile: profile && n <= PROFILE_CONNECT_MAX, profileName: name("connect"), attribute: attributeByObject },
     );
     if (connect.ready <= spec.senders) {
       throw new Error(`${variant.key}: ${connect.ready}/${n} connected: ${connect.failures.join("; ")}`);
@@ -119,6 +123,7 @@ async function runVariant(ctx, spec, variant, users, pass) {
     // Shards report their audience at most every 500 ms: let the last reports and online frames land.
     await sleep(ctx.quick ? 700 : 1500);
     const s1 = await liveStats(target, roomId);
+    const rssAfter = rssKiB(runtimePid());
     const send = await measured(
       ctx,
       ctx.targets.edgeroom,
@@ -141,6 +146,9 @@ async function runVariant(ctx, spec, variant, users, pass) {
         complete: connect.ready === n,
         timeoutMs,
         runtimeUsPerConnect: cpuPer(cpu, RUNTIME, connect.ready),
+        // The runtime's resident memory grown over the phase, per socket (all objects share the process).
+        runtimeRssKiB: { before: rssBefore, after: rssAfter },
+        rssKiBPerSocket: rssBefore && rssAfter ? Math.round(((rssAfter - rssBefore) / connect.ready) * 10) / 10 : null,
         cpu,
       },
       send: sendRest,
@@ -178,6 +186,7 @@ function summarise(runs) {
     connectAllMs: median(runs.map((r) => r.connect.connectAllMs)),
     connectsPerSec: ratio((r) => (1000 * r.connect.ready) / r.connect.connectAllMs),
     runtimeUsPerConnect: ratio((r) => r.connect.runtimeUsPerConnect),
+    rssKiBPerSocket: ratio((r) => r.connect.rssKiBPerSocket),
     roomPushesPerMessage: ratio((r) => r.work.send.room.pushes / r.work.send.room.messages),
     roomCallsPerConnect: ratio((r) => r.work.connect.room.callsFromShards / r.connect.ready),
     roomSocketWritesPerMessage: ratio((r) => r.work.send.room.socketWrites / r.work.send.room.messages),

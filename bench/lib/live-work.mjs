@@ -1,7 +1,18 @@
 // Per-object work of one phase of the live-N scenario, from POST /admin/chatroom/live_stats before and
 // after it (the room object's counters and each shard's), and the CPU costs that follow when the phase
 // was profiled (the profile split by object, lib/attribute.mjs).
+import { readFileSync } from "node:fs";
 import { adminOk } from "./admin.mjs";
+
+/** Resident memory of a process in KiB (/proc), or null. */
+export function rssKiB(pid) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m);
+    return line ? Number(line[1]) : null;
+  } catch {
+    return null;
+  }
+}
 
 const SHARD_KEYS = ["pushes", "entries", "forwarded", "batches", "socketWrites"];
 

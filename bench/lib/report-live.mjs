@@ -2,6 +2,7 @@
 // the same audience and generator (medians of the interleaved runs), each object's work from
 // /admin/chatroom/live_stats, and the profiled pass's CPU split by object with the costs that follow
 // (the inputs of docs/scale.md).
+import { PROFILE_CONNECT_MAX } from "../kinds/live.mjs";
 
 const fmt = (x, digits = 0) =>
   x === null || x === undefined || Number.isNaN(x)
@@ -32,6 +33,7 @@ function sideBySide(r) {
     ["connect-all ms", (x) => fmt(x.median?.connectAllMs)],
     ["connects/s", (x) => fmt(x.median?.connectsPerSec)],
     ["runtime CPU µs per connect", (x) => fmt(x.median?.runtimeUsPerConnect)],
+    ["runtime memory per socket, KiB (RSS growth while connecting)", (x) => fmt(x.median?.rssKiBPerSocket, 1)],
     ["deliveries/s", (x) => `${fmt(x.median?.deliveriesPerSec)} of ${fmt(x.median?.offeredDeliveriesPerSec)} offered`],
     ["latency p50 / p99 ms", (x) => `${ms(x.median?.p50)} / ${ms(x.median?.p99)}`],
     ["send→ack p99 ms", (x) => ms(x.median?.ackP99)],
@@ -152,7 +154,7 @@ export function liveSection(report) {
     "",
     "## Live rooms: live-N (SPEC §8.5)",
     "",
-    "N sockets (5 per user: MAX_SOCKETS_PER_USER and CONNECTS_PER_10S at their defaults, tokens minted in bulk by the bench) connect, paced, to one live room whose shards hold them, and the same audience to an ordinary room whose object holds every socket; runs interleaved, medians reported. Sockets and calls use the runtime's own port, not the dev proxy. Then S senders share the offered load for the phase. Work per object comes from `POST /admin/chatroom/live_stats` before and after each phase; the profiled pass (`--profile`, not counted in the medians) splits the runtime's CPU by object: locally every object runs in one workerd process and one isolate, so each object's share of the profile's busy samples, times the runtime's CPU over the phase, is its cost (bench/lib/attribute.mjs). *Socket holders* are the shards of a live room, or the ordinary room's own socket hub.",
+    "N sockets (up to 5 per user: MAX_SOCKETS_PER_USER and CONNECTS_PER_10S at their defaults; tokens minted in bulk by the bench) connect, paced, to one live room whose shards hold them, and the same audience to an ordinary room whose object holds every socket; runs interleaved, medians reported. Sockets and calls use the runtime's own port, not the dev proxy. Then S senders share the offered load for the phase. Work per object comes from `POST /admin/chatroom/live_stats` before and after each phase; the profiled pass (`--profile`, not counted in the medians) splits the runtime's CPU by object: locally every object runs in one workerd process and one isolate, so each object's share of the profile's busy samples, times the runtime's CPU over the phase, is its cost (bench/lib/attribute.mjs). *Socket holders* are the shards of a live room, or the ordinary room's own socket hub.",
     "",
   ];
   for (const [name, r] of live) {
@@ -173,6 +175,12 @@ export function liveSection(report) {
       "#### CPU by object (profiled pass: share of the isolate's busy samples, and the costs)",
       "",
       ...costLines(r),
+      ...(r.clients > PROFILE_CONNECT_MAX
+        ? [
+            "",
+            `Connect phases above ${fmt(PROFILE_CONNECT_MAX)} sockets are not profiled: with the inspector attached, wrangler's dev proxy keeps connections to its own process per upgrade and runs out of descriptors (bench/kinds/live.mjs).`,
+          ]
+        : []),
       "",
       ...sweepLines(r),
     );
