@@ -10,7 +10,7 @@ import { adminClient, adminOk } from "../lib/admin.mjs";
 import { attributeByObject } from "../lib/attribute.mjs";
 import { sleep } from "../lib/clock.mjs";
 import { mapLimit } from "../lib/http.mjs";
-import { costsOf, liveStats, rssKiB, workBetween } from "../lib/live-work.mjs";
+import { costsOf, descriptorsReleased, liveStats, openFds, rssKiB, workBetween } from "../lib/live-work.mjs";
 import { cpuPer, measured } from "../lib/measure.mjs";
 import { median } from "../lib/stats.mjs";
 import { PROTOCOLS, typedClient } from "../lib/targets.mjs";
@@ -174,6 +174,11 @@ async function runVariant(ctx, spec, variant, users, pass) {
     await adminOk(target.admin, "/chatroom/del", { chatroomId: roomId }).catch(() => {});
     await gen.closeAll(10_000);
     await gen.settle({ quietMs: 500, maxMs: 20_000 });
+    // The user objects stay awake a while (and keep their databases open); the sockets must go.
+    const pid = ctx.targets.edgeroom.processes.find((p) => p.role === RUNTIME)?.pid;
+    if (pid && ctx.liveBaselineFds) {
+      await descriptorsReleased(pid, ctx.liveBaselineFds + users.length * FDS_PER_OBJECT + FD_MARGIN, 90_000);
+    }
   }
 }
 
@@ -207,6 +212,7 @@ export async function live(ctx, spec) {
   const ids = Array.from({ length: userCount }, (_, i) => `l${ctx.runTag}-u${i}`);
   const users = mintTokens(ids, target.tokenSecret);
   const variants = variantsOf(ctx, spec);
+  ctx.liveBaselineFds = openFds(target.processes.find((p) => p.role === RUNTIME)?.pid);
   const runs = Object.fromEntries(variants.map((v) => [v.key, []]));
   const profiles = {};
   const passes = [...Array.from({ length: ctx.reps }, (_, i) => i + 1), ...(ctx.profile ? ["profile"] : [])];

@@ -1,8 +1,31 @@
 // Per-object work of one phase of the live-N scenario, from POST /admin/chatroom/live_stats before and
 // after it (the room object's counters and each shard's), and the CPU costs that follow when the phase
 // was profiled (the profile split by object, lib/attribute.mjs).
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { adminOk } from "./admin.mjs";
+
+/** Open descriptors of a process (/proc), or null. */
+export function openFds(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits (bounded) until a process holds at most `limit` descriptors: a room that closed thousands of
+ * sockets from the server keeps them until each client's TCP teardown, and the next room's calls
+ * would find the runtime out of descriptors.
+ */
+export async function descriptorsReleased(pid, limit, maxMs) {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const now = openFds(pid);
+    if (now === null || now <= limit || Date.now() > deadline) return now;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 /** Resident memory of a process in KiB (/proc), or null. */
 export function rssKiB(pid) {
