@@ -112,13 +112,18 @@ function sweepLines(r) {
   const lines = [
     "#### By shard count",
     "",
-    "| shards | pushes per message | room µs per message | room µs per message per shard | shards µs per delivery | deliveries/s | p50 / p99 ms | idle % |",
-    "|---:|---:|---:|---:|---:|---:|---|---:|",
+    "Costs and pushes of the profiled pass; latency, deliveries and idle are the medians of the measured runs.",
+    "",
+    "| shards | pushes per message | room µs per message | room µs per message per shard | shards µs per delivery | shards µs per socket write | deliveries/s | p50 / p99 ms | idle % |",
+    "|---:|---:|---:|---:|---:|---:|---:|---|---:|",
   ];
   for (const [, v] of live) {
     const c = v.profiled?.costs?.send;
+    const w = v.profiled?.work?.send;
+    const perWrite =
+      c && w?.shards.socketWrites.sum ? (c.runtimeCpuMs * 10 * c.sharePct.sockets) / w.shards.socketWrites.sum : null;
     lines.push(
-      `| ${v.shards} | ${fmt(v.median?.roomPushesPerMessage, 1)} | ${fmt(c?.roomUsPerMessage)} | ${fmt(c?.roomUsPerMessagePerShard)} | ${fmt(c?.socketsUsPerDelivery, 1)} | ${fmt(v.median?.deliveriesPerSec)} | ${ms(v.median?.p50)} / ${ms(v.median?.p99)} | ${fmt(v.median?.idlePct)} |`,
+      `| ${v.shards} | ${w ? fmt(w.room.pushes / w.room.messages, 2) : "n/a"} | ${fmt(c?.roomUsPerMessage)} | ${fmt(c?.roomUsPerMessagePerShard)} | ${fmt(c?.socketsUsPerDelivery, 1)} | ${fmt(perWrite, 1)} | ${fmt(v.median?.deliveriesPerSec)} | ${ms(v.median?.p50)} / ${ms(v.median?.p99)} | ${fmt(v.median?.idlePct)} |`,
     );
   }
   const points = live
