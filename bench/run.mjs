@@ -11,7 +11,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { filesNeeded } from "./kinds/live.mjs";
 import { reniceAll } from "./lib/cpu.mjs";
+import { ensureOpenFiles } from "./lib/fd-limit.mjs";
 import { LoadGenerator } from "./lib/loadgen.mjs";
 import { renderMarkdown, writeCharts } from "./lib/report.mjs";
 import { killAll, startDemo, startEdgeroom } from "./lib/server.mjs";
@@ -27,7 +29,12 @@ const OPTIONS = {
   threads: { type: "string", default: "2" },
   profile: { type: "boolean", default: false },
   "max-minutes": { type: "string", default: "90" },
-  render: { type: "string" },
+  render: { type: "string", multiple: true },
+  shards: { type: "string" },
+  "connect-rate": { type: "string", default: "400" },
+  "connect-in-flight": { type: "string", default: "128" },
+  "msgs-per-sec": { type: "string" },
+  "sockets-per-user": { type: "string" },
   save: { type: "boolean", default: false },
   out: { type: "string" },
   list: { type: "boolean", default: false },
@@ -47,7 +54,12 @@ function usage() {
     "  --max-minutes N  stop the run (servers included) after N minutes (default 90)",
     "  --save       write bench/results/<date>.json, bench/RESULTS.md and the charts even for a partial or quick run",
     "  --out NAME   write bench/results/NAME.json only",
-    "  --render FILE  write bench/RESULTS.md and the charts again from a saved results JSON (runs nothing)",
+    "  --render FILE  write bench/RESULTS.md and the charts again from a saved results JSON (runs nothing);",
+    "               repeat it to add the scenarios of other runs (e.g. a live-N run) to the first one's report",
+    "  live-<N> options: --shards 4,8,16,32 (one live room per shard count; default 16), --connect-rate N",
+    "               (opens/s, default 400), --connect-in-flight N (unanswered handshakes, default 128),",
+    "               --msgs-per-sec N (total send rate; default: 20,000 deliveries/s offered),",
+    "               --sockets-per-user N (1-5, default 5: fewer users, fewer user objects locally)",
     "  env: BENCH_SOURCE_DIR=<dir> serves edgeroom's sources from another tree (e.g. `git archive` of a commit);",
     "       BENCH_DEFLATE=1 offers permessage-deflate; BENCH_NICE=-10 raises the priority of the generator and servers;",
     "       BENCH_ACCESS_LOG=all runs edgeroom with its default access log (the bench uses errors: see README.md)",
@@ -99,13 +111,13 @@ async function main() {
     return 0;
   }
   if (opts.render) {
-    const report = JSON.parse(readFileSync(resolve(opts.render), "utf8"));
+    const report = mergeRuns(opts.render.map((file) => JSON.parse(readFileSync(resolve(file), "utf8"))));
     writeCharts(report, join(BENCH, "charts"));
     writeFileSync(join(BENCH, "RESULTS.md"), renderMarkdown(report, readKept()));
     console.log("wrote bench/RESULTS.md and bench/charts/");
     return 0;
   }
-  const chosen = positionals.length > 0 ? positionals.map((n) => findScenario(n)) : SCENARIOS;
+  const chosen = positionals.length > 0 ? positionals.map((n) => findScenario(n)) : SCENARIOS.filter((s) => !s.optIn);
   const unknown = positionals.filter((_n, i) => !chosen[i]);
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}\n${usage()}`);
   const peerDir = opts.peer ? resolve(opts.peer) : null;
@@ -128,6 +140,14 @@ async function main() {
     Number(opts["max-minutes"]) * 60_000,
   ).unref();
   const runTag = randomUUID().slice(0, 6);
+  // Thousands of sockets need as many descriptors here and in the runtime, which inherits the limit.
+  const lives = chosen.filter((s) => s.kind === "live");
+  // At most MAX_SOCKETS_PER_USER (5, the live server's value): more would be refused.
+  const perUser = opts["sockets-per-user"] ? Math.min(5, Math.max(1, Number(opts["sockets-per-user"]))) : null;
+  for (const spec of lives) if (perUser) spec.socketsPerUser = perUser;
+  const most = Math.max(0, ...lives.map((s) => filesNeeded(s.clients, Math.ceil(s.clients / s.socketsPerUser))));
+  const openFiles = most > 0 ? ensureOpenFiles(most) : null;
+  if (openFiles?.problem) log(`open files: ${openFiles.problem}`);
   const nice = process.env.BENCH_NICE ? Number(process.env.BENCH_NICE) : null;
   const gens = { edgeroom: new LoadGenerator(Number(opts.threads)), demo: new LoadGenerator(Number(opts.threads)) };
   const results = {};
@@ -149,7 +169,20 @@ async function main() {
           source: t.source,
         };
       }
-      const ctx = { targets, gens, quick: opts.quick, reps, profile: opts.profile, log, runTag };
+      const ctx = {
+        targets,
+        gens,
+        quick: opts.quick,
+        reps,
+        profile: opts.profile,
+        log,
+        runTag,
+        openFiles,
+        liveShards: opts.shards ? opts.shards.split(",").map(Number) : null,
+        connectRate: Number(opts["connect-rate"]),
+        connectInFlight: Number(opts["connect-in-flight"]),
+        liveMsgsPerSec: opts["msgs-per-sec"] ? Number(opts["msgs-per-sec"]) : null,
+      };
       try {
         for (const spec of specs) {
           if (nice !== null)
@@ -207,6 +240,20 @@ async function main() {
     log("wrote bench/RESULTS.md and bench/charts/");
   } else console.log(`\n${markdown}`);
   return failures > 0 ? 1 : 0;
+}
+
+/**
+ * One report from several saved runs: the first run's header, and the scenarios of each later run added
+ * (a later run's scenario replaces one of the same name). Each added scenario keeps its run's facts.
+ */
+function mergeRuns([first, ...more]) {
+  const report = { ...first, scenarios: { ...first.scenarios }, addedRuns: [] };
+  for (const run of more) {
+    const { scenarios, ...facts } = run;
+    report.addedRuns.push(facts);
+    for (const [name, result] of Object.entries(scenarios)) report.scenarios[name] = { ...result, run: facts };
+  }
+  return report;
 }
 
 /** The hand-written analysis of the current RESULTS.md (between the markers), kept when it is regenerated. */

@@ -3,12 +3,39 @@
 // demo too when --peer is given. Durations: `durationSec` in a full run, `quickSec` with --quick.
 import { httpApi } from "./kinds/api.mjs";
 import { fanout, ramp } from "./kinds/fanout.mjs";
+import { live } from "./kinds/live.mjs";
 import { adminBatch, hostModeration, overload } from "./kinds/pressure.mjs";
 
 /** Offered deliveries/s of the ramp (200 clients, 10 senders: rate per sender = offered / 2,000). */
 const RAMP_OFFERED = [
   20_000, 30_000, 40_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000, 400_000, 500_000, 600_000,
 ];
+
+/**
+ * live-N (SPEC §8.5): N sockets in one live room and in an ordinary room beside it. Only when named
+ * (`live-5000`, or any `live-<N>`): it holds thousands of sockets for minutes. 10 senders share
+ * `offered` deliveries/s, so the generator's receive load stays the same whatever N.
+ */
+function liveScenario(clients) {
+  const senders = 10;
+  const offered = 20_000;
+  return {
+    name: `live-${clients}`,
+    about: `${clients.toLocaleString("en-US")} sockets in one live room across its shards, and in an ordinary room beside it; ${senders} senders, ${offered.toLocaleString("en-US")} deliveries/s offered`,
+    kind: "live",
+    run: live,
+    server: "live",
+    optIn: true,
+    clients,
+    // MAX_SOCKETS_PER_USER's default: fewer users, so fewer user objects locally (see kinds/live.mjs).
+    socketsPerUser: 5,
+    senders,
+    rate: offered / (clients * senders),
+    shards: [16],
+    durationSec: 15,
+    quickSec: 4,
+  };
+}
 
 export const SCENARIOS = [
   {
@@ -127,7 +154,12 @@ export const SCENARIOS = [
   },
 ];
 
-/** A scenario by name. */
+SCENARIOS.push(liveScenario(5000));
+
+/** A scenario by name; `live-<N>` for any audience N. */
 export function findScenario(name) {
-  return SCENARIOS.find((s) => s.name === name) ?? null;
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (found) return found;
+  const live = name.match(/^live-(\d+)$/);
+  return live && Number(live[1]) >= 2 ? liveScenario(Number(live[1])) : null;
 }

@@ -5,8 +5,12 @@
 // enables the Debugger and Network domains while a client is attached, which costs the runtime a little:
 // figures taken while profiling are never the ones reported as measurements.
 import WebSocket from "ws";
+import { withTimeout } from "../../e2e/client.mjs";
 
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Longest wait for the inspector socket or one call (Profiler.stop returns a large profile). */
+const CALL_TIMEOUT_MS = 60_000;
 
 /** A CDP session: call(method, params) resolves to the result (replies are told apart by `id`). */
 async function session(port) {
@@ -14,9 +18,17 @@ async function session(port) {
   const url = list[0]?.webSocketDebuggerUrl;
   if (!url) throw new Error("inspector: no target");
   const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
+  // Bounded: a dev proxy out of descriptors accepts the socket late or never.
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    }),
+    CALL_TIMEOUT_MS,
+    "the inspector socket",
+  ).catch((error) => {
+    ws.terminate();
+    throw error;
   });
   let next = 1;
   const pending = new Map();
@@ -31,11 +43,15 @@ async function session(port) {
     else p.resolve(m.result ?? {});
   });
   const call = (method, params = {}) =>
-    new Promise((resolve, reject) => {
-      const id = next++;
-      pending.set(id, { resolve, reject });
-      ws.send(JSON.stringify({ id, method, params }));
-    });
+    withTimeout(
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+      CALL_TIMEOUT_MS,
+      method,
+    );
   return { call, close: () => ws.close() };
 }
 
@@ -88,6 +104,12 @@ async function moduleMapsOf(s, profile) {
 }
 
 let moduleMaps = new Map();
+
+/** The source module of a profile call frame (as of the last profile stopped), or null. */
+export function moduleOfFrame(callFrame) {
+  return callFrame.url ? moduleOf(callFrame.scriptId, callFrame.lineNumber) : null;
+}
+
 function moduleOf(scriptId, line) {
   let found = null;
   for (const [at, name] of moduleMaps.get(scriptId) ?? []) {

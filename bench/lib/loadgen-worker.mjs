@@ -6,6 +6,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort } from "node:worker_threads";
 import { openRoomSocket, unpackFrames } from "../../e2e/client.mjs";
 import { clock, sleep } from "./clock.mjs";
+import { paced } from "./pacer.mjs";
 import { MESSAGE_MARK, measuredContent, readAck, readMessage } from "./scan.mjs";
 import { LatencyRecorder, SlotHistogram } from "./stats.mjs";
 
@@ -58,6 +59,7 @@ function onData(client, buf) {
     client.ready = true;
     client.readyAt = now;
     parentPort.postMessage({ type: "ready", index: client.index, at: now });
+    client.settled?.();
   }
   if (!p) {
     idleFrames.count++;
@@ -123,32 +125,50 @@ function onRare(buf, p) {
   }
 }
 
-function connect({ list, timeoutMs }) {
-  for (const c of list) {
-    const ws = openRoomSocket(c.url, { deflate: protocol.deflate, validateUtf8: false });
-    const client = { index: c.index, sender: -1, ws, ready: false, seen: new Uint8Array(0), closed: false };
-    clients.push(client);
-    ws.on("open", () => {
-      if (c.hello) ws.send(c.hello);
-    });
-    ws.on("message", (data) => onData(client, data));
-    ws.on("error", (error) => {
-      if (!client.ready && !client.failed) {
-        client.failed = true;
-        parentPort.postMessage({ type: "failed", index: c.index, error: String(error.message) });
-      }
-    });
-    ws.on("close", (code) => {
-      client.closed = true;
-      if (!client.ready && !client.failed) {
-        client.failed = true;
-        parentPort.postMessage({ type: "failed", index: c.index, error: `closed ${code}` });
-      } else if (!client.closing) {
-        const key = `close ${code}`;
-        otherFrames[key] = (otherFrames[key] ?? 0) + 1;
-      }
-    });
-  }
+/** Opens one client; `settled` runs once, when it is ready or has failed. */
+function openClient(c, settled) {
+  const ws = openRoomSocket(c.url, { deflate: protocol.deflate, validateUtf8: false });
+  const client = { index: c.index, sender: -1, ws, ready: false, seen: new Uint8Array(0), closed: false };
+  // A retry replaces the client that failed with this index.
+  const stale = clients.findIndex((other) => other.index === c.index);
+  if (stale >= 0) clients.splice(stale, 1);
+  let done = false;
+  client.settled = () => {
+    if (done) return;
+    done = true;
+    settled();
+  };
+  clients.push(client);
+  ws.on("open", () => {
+    if (c.hello) ws.send(c.hello);
+  });
+  ws.on("message", (data) => onData(client, data));
+  ws.on("error", (error) => {
+    if (!client.ready && !client.failed) {
+      client.failed = true;
+      parentPort.postMessage({ type: "failed", index: c.index, error: String(error.message) });
+      client.settled();
+    }
+  });
+  ws.on("close", (code) => {
+    client.closed = true;
+    if (!client.ready && !client.failed) {
+      client.failed = true;
+      parentPort.postMessage({ type: "failed", index: c.index, error: `closed ${code}` });
+      client.settled();
+    } else if (!client.closing) {
+      const key = `close ${code}`;
+      otherFrames[key] = (otherFrames[key] ?? 0) + 1;
+    }
+  });
+}
+
+/** Opens this thread's clients, all at once or paced (pacer.mjs); those not opened by the timeout fail. */
+function connect({ list, timeoutMs, ratePerSec, maxInFlight }) {
+  paced(list, { timeoutMs, ratePerSec, maxInFlight }, openClient, (late) => {
+    for (const c of late)
+      parentPort.postMessage({ type: "failed", index: c.index, error: "not opened before the timeout" });
+  });
   setTimeout(() => {}, timeoutMs).unref();
 }
 

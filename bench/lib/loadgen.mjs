@@ -47,7 +47,7 @@ export class LoadGenerator {
       if (m.error) p?.reject(new Error(m.error));
       else p?.resolve(m.value);
     } else if (m.type === "ready") this.readyAt.set(m.index, m.at);
-    else if (m.type === "failed") this.failures.push(`client ${m.index}: ${m.error}`);
+    else if (m.type === "failed") this.failures.push({ index: m.index, error: m.error });
   }
 
   call(worker, msg) {
@@ -63,33 +63,51 @@ export class LoadGenerator {
   }
 
   /**
-   * Opens every client ({ url, hello }) at once, spread round-robin over the threads, and resolves when
-   * each is ready (welcome / ready frame), failed, or the timeout passed.
+   * Opens every client ({ url, hello }), spread round-robin over the threads, and resolves when each is
+   * ready (welcome / ready frame), failed, or the timeout passed. All at once by default; `ratePerSec`
+   * and `maxInFlight` pace the opens (shared among the threads). `retries` reopens the clients that
+   * failed, after the others settled, as a client reconnects (connect-all then includes the retries).
    */
-  async connect(protocol, list, { timeoutMs = 60_000 } = {}) {
+  async connect(protocol, list, { timeoutMs = 60_000, ratePerSec = 0, maxInFlight = 0, retries = 0 } = {}) {
     await this.all({ type: "protocol", protocol });
     this.readyAt.clear();
     this.failures = [];
     this.clientCount = list.length;
     const t0 = clock();
-    await Promise.all(
-      this.workers.map((w, k) =>
-        this.call(w, {
-          type: "connect",
-          timeoutMs,
-          list: list.map((c, index) => ({ ...c, index })).filter((_c, index) => index % this.workers.length === k),
-        }),
-      ),
-    );
     const deadline = t0 + timeoutMs;
-    while (this.readyAt.size + this.failures.length < list.length && clock() < deadline) await sleep(10);
+    const open = async (indexes) => {
+      const settled = this.readyAt.size + this.failures.length + indexes.length;
+      await Promise.all(
+        this.workers.map((w, k) =>
+          this.call(w, {
+            type: "connect",
+            timeoutMs: Math.max(0, deadline - clock()),
+            ratePerSec: ratePerSec / this.workers.length,
+            maxInFlight: Math.ceil(maxInFlight / this.workers.length),
+            list: indexes
+              .filter((index) => index % this.workers.length === k)
+              .map((index) => ({ ...list[index], index })),
+          }),
+        ),
+      );
+      while (this.readyAt.size + this.failures.length < settled && clock() < deadline) await sleep(10);
+    };
+    await open(list.map((_c, index) => index));
+    const failedFirst = this.failures.length;
+    for (let r = 0; r < retries && this.failures.length > 0 && clock() < deadline; r++) {
+      const again = this.failures.map((f) => f.index);
+      this.failures = [];
+      await sleep(1000);
+      await open(again);
+    }
     const times = [...this.readyAt.values()].map((t) => t - t0);
     const per = merged([Float64Array.from(times)]);
     return {
       clients: list.length,
       ready: this.readyAt.size,
       failed: this.failures.length,
-      failures: this.failures.slice(0, 3),
+      retried: retries > 0 ? failedFirst : undefined,
+      failures: this.failures.slice(0, 3).map((f) => `client ${f.index}: ${f.error}`),
       timedOut: this.readyAt.size + this.failures.length < list.length,
       connectAllMs: Math.round(times.length ? Math.max(...times) : clock() - t0),
       perClientMs: per.summary(),

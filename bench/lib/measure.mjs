@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { CpuSampler, interferencePct, waitForQuiet } from "./cpu.mjs";
-import { startCpuProfile } from "./inspector.mjs";
+import { moduleOfFrame, startCpuProfile } from "./inspector.mjs";
 import { startPerf } from "./perf.mjs";
 import { sampleThreadStates } from "./threadstate.mjs";
 
@@ -35,13 +35,14 @@ export function cpuPct(cpu, role) {
 /**
  * Runs `fn()` against `target` and measures around it. `finish(raw)` turns the raw outcome into figures
  * once sampling stopped (so the generator's own bookkeeping is not counted). With `profile`, also
- * records the runtime's CPU profile (written to bench/results/profiles/<profileName>.cpuprofile) and perf.
+ * records the runtime's CPU profile (written to bench/results/profiles/<profileName>.cpuprofile) and perf;
+ * `attribute(profile, moduleOfFrame)` then splits it further (live-N: by object) into `jsProfile.byObject`.
  */
 export async function measured(
   ctx,
   target,
   fn,
-  { finish = (raw) => raw, profile = false, profileName = "profile" } = {},
+  { finish = (raw) => raw, profile = false, profileName = "profile", attribute = null } = {},
 ) {
   await target.refresh();
   const busyBeforePct = await waitForQuiet({ maxWaitMs: ctx.quick ? 1000 : 3000 });
@@ -67,6 +68,7 @@ export async function measured(
     const file = `${profileName.replace(/[^A-Za-z0-9_.-]/g, "_")}.cpuprofile`;
     writeFileSync(join(PROFILES_DIR, file), JSON.stringify(rawProfile));
     jsProfile = { file: `bench/results/profiles/${file}`, ...summary };
+    if (attribute) jsProfile.byObject = attribute(rawProfile, moduleOfFrame);
   } else if (cdp?.error) jsProfile = { error: cdp.error };
   const nativeProfile = perf ? await perf.stop() : null;
   const result = await finish(raw);

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { KNEE_P99_MS } from "../kinds/fanout.mjs";
+import { liveSection } from "./report-live.mjs";
 import { barChart, COLORS, lineChart } from "./svg.mjs";
 
 const fmt = (x, digits = 0) =>
@@ -399,6 +400,7 @@ export function renderMarkdown(report, kept) {
     "## Heavy legitimate users (every limit at its default)",
     "",
     ...heavyLines(s),
+    ...liveSection(report),
   );
   lines.push(
     "## Analysis",

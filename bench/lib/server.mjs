@@ -36,10 +36,21 @@ const RAISED = {
  * The edgeroom servers a run may start, by the limits they get: `raised` (fan-out, ramp and API
  * scenarios: the room budget raised too, so the ramp finds the room's own knee), `budget` (per-user
  * limits raised, the room budget ROOM_SENDS_PER_SEC at its default: the overload scenario) and
- * `defaults` (every limit at its SPEC default: the heavy legitimate users).
+ * `defaults` (every limit at its SPEC default: the heavy legitimate users), and `live` (`raised` with
+ * MAX_MEMBERS raised for the ordinary room of the live-N scenario, and the per-user socket limits at
+ * their defaults).
  */
 export const SERVER_VARS = {
   raised: { ...RAISED, ROOM_SENDS_PER_SEC: HIGH },
+  // live-N: thousands of members in the ordinary room beside the live one; sockets per user and connects
+  // per user at their SPEC defaults (the scenario stays under them).
+  live: {
+    ...RAISED,
+    ROOM_SENDS_PER_SEC: HIGH,
+    MAX_MEMBERS: "1000000",
+    MAX_SOCKETS_PER_USER: "5",
+    CONNECTS_PER_10S: "10",
+  },
   budget: RAISED,
   defaults: {},
 };
@@ -301,9 +312,10 @@ async function withProcesses(server) {
 /** Starts edgeroom with the limits of `SERVER_VARS[profile]`. */
 export async function startEdgeroom(profile) {
   const adminSecret = `bench-admin-${randomUUID()}`;
+  const tokenSecret = `bench-token-${randomUUID()}`;
   const vars = {
     ADMIN_SECRET: adminSecret,
-    TOKEN_SECRET: `bench-token-${randomUUID()}`,
+    TOKEN_SECRET: tokenSecret,
     DEV_MODE: "false",
     ACCESS_LOG,
     ...SERVER_VARS[profile],
@@ -321,6 +333,8 @@ export async function startEdgeroom(profile) {
     name: "edgeroom",
     profile,
     adminSecret,
+    // Known to the bench because it chose it: live-N mints its clients' tokens in bulk (lib/tokens.mjs).
+    tokenSecret,
     admin: adminClient(server.url, adminSecret),
     vars: SERVER_VARS[profile],
     accessLog: ACCESS_LOG,

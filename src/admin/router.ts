@@ -12,6 +12,7 @@ import { CONTENT_MAX, TOKEN_TTL_DEFAULT_SECONDS } from "../limits";
 import { SendMessage as ChatSend } from "../room/protocol";
 import { bodyLimitGuard, validationHook } from "../validation";
 import { adminOnError, Done, done, envelope, success } from "./envelope";
+import { adminStatsApp } from "./live-stats";
 import * as S from "./schemas";
 import { adminSignature } from "./sign-middleware";
 import { adminUserApp } from "./user-routes";
@@ -181,6 +182,7 @@ adminApp.openapi(
 
 adminApp.route("/", adminUserApp);
 adminApp.route("/", adminWebhookApp);
+adminApp.route("/", adminStatsApp);
 
 adminApp.all("*", () => {
   throw new AppError("not_implemented", "not implement");

@@ -249,14 +249,20 @@ export class RoomShard extends DurableObject<Env> {
     return this.sockets.closeRevoked(userId, iatAtMost);
   }
 
-  /** This object's work so far. */
-  async workCounters(): Promise<Result<typeof this.work & { forwarded: number; sockets: number; online: number }>> {
-    const { forwarded } = this.forwarder;
+  /** This object's work so far: its counters, the sockets it holds and its socket writes. */
+  async workCounters(): Promise<
+    Result<
+      typeof this.work & { forwarded: number; batches: number; sockets: number; online: number; socketWrites: number }
+    >
+  > {
+    const { forwarded, batches } = this.forwarder;
     return ok({
       ...this.work,
       forwarded,
+      batches,
       sockets: this.ctx.getWebSockets().length,
       online: this.sockets.onlineCount(),
+      socketWrites: this.sockets.socketWrites(),
     });
   }
 

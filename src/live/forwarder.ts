@@ -30,8 +30,9 @@ export interface ForwarderDeps {
 export class Forwarder {
   private queue: Pending[] = [];
   private busy = false;
-  /** Frames forwarded so far (work counters). */
+  /** Frames forwarded so far and the calls that carried them (work counters). */
   forwarded = 0;
+  batches = 0;
 
   constructor(private readonly deps: ForwarderDeps) {}
 
@@ -57,6 +58,7 @@ export class Forwarder {
       const batch = this.queue.splice(0, FORWARD_BATCH);
       const items = batch.flatMap((entry) => ("item" in entry ? [entry.item] : []));
       this.forwarded += items.length;
+      if (items.length > 0) this.batches++;
       const replies = items.length > 0 ? await this.answers(items) : [];
       let next = 0;
       for (const entry of batch) {

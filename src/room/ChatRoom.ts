@@ -43,6 +43,8 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly indexer: RoomIndexer;
   private readonly room: RoomCore;
   private readonly frames: FrameQueue;
+  /** Calls from a live room's shards and the client frames they forwarded (work counters). */
+  private readonly fromShards = { calls: 0, frames: 0 };
   /** A live room's online count, told coalesced (frames and webhook events). */
   private readonly online = new OnlineAnnouncer(
     (count) => this.run(() => ok(this.room.hub.broadcast(encode({ type: "online", count })))),
@@ -242,33 +244,48 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** A shard starts: the room's view, active restrictions and recent messages; it is pushed to from now on. */
   async shardHello(index: number) {
+    this.fromShards.calls++;
     return this.run((now) => live.shardHello(this.room, index, now));
   }
 
   /** A shard's forwarded frames, handled in order in one transaction; the frames to answer each with. */
   async shardFrames(items: ForwardedFrame[]) {
+    this.fromShards.calls++;
+    this.fromShards.frames += items.length;
     return this.run((now) => ok(this.store.transaction(() => live.shardFrames(this.room, items, now))));
   }
 
   /** A shard's audience report. */
   async shardReport(index: number, report: ShardReport) {
+    this.fromShards.calls++;
     return this.run((now) => live.shardReport(this.room, index, report, now));
   }
 
   /** Message frames after `afterSeq` and update frames after `afterUpdateSeq`, for a shard that missed some. */
   async shardCatchUp(afterSeq: number, afterUpdateSeq: number) {
+    this.fromShards.calls++;
     return this.run(() => ok(live.catchUp(this.room, afterSeq, afterUpdateSeq)));
   }
 
-  /** Work counters of this object: what a live room's per-message cost is made of (SPEC §8.5). */
+  /**
+   * Work counters of this object: what a live room's per-message cost is made of (SPEC §8.5). Messages
+   * are the sequencer's position; a live room's fan-out counts its pushes, a normal room its socket writes.
+   */
   async workCounters() {
-    return this.run(() =>
-      ok({
-        ...(this.room.live?.counters() ?? { broadcasts: 0, pushes: 0 }),
-        sockets: this.hub.onlineCount(),
-        activeShards: this.room.live?.activeShards() ?? [],
-      }),
-    );
+    return this.run(() => {
+      const meta = this.room.meta;
+      if (!meta) return fail("not_found", "chatroom does not exist");
+      const live = this.room.live;
+      return ok({
+        mode: meta.mode,
+        shards: meta.shards,
+        lastSeq: this.room.lastSeq,
+        sockets: this.hub.socketCount(),
+        online: this.hub.onlineCount(),
+        socketWrites: this.hub.socketWrites(),
+        fanout: live ? { ...live.counters(), activeShards: live.activeShards(), fromShards: this.fromShards } : null,
+      });
+    });
   }
 
   override async webSocketMessage(socket: WebSocket, data: string | ArrayBuffer): Promise<void> {

@@ -35,6 +35,8 @@ export interface ShardFanoutDeps {
 export interface FanoutCounters {
   broadcasts: number;
   pushes: number;
+  /** Audience reports received from shards. */
+  reports: number;
 }
 
 /** A live room's fan-out through its shards. */
@@ -49,6 +51,7 @@ export class ShardFanout implements Fanout {
   private scheduled = false;
   private broadcasts = 0;
   private viewOfTurn: ShardView | null = null;
+  private reportsReceived = 0;
 
   constructor(
     private readonly deps: ShardFanoutDeps,
@@ -116,6 +119,7 @@ export class ShardFanout implements Fanout {
 
   /** Records a shard's report; tells the room when the total changed. */
   report(index: number, report: ShardReport): void {
+    this.reportsReceived++;
     const before = this.onlineCount();
     if (report.online === 0) this.reports.delete(index);
     else this.reports.set(index, report);
@@ -183,9 +187,10 @@ export class ShardFanout implements Fanout {
 
   /** The room object's work so far. */
   counters(): FanoutCounters {
+    // Queues are kept while paused, so the sum never goes back.
     let pushes = 0;
     for (const queue of this.queues.values()) pushes += queue.pushes;
-    return { broadcasts: this.broadcasts, pushes };
+    return { broadcasts: this.broadcasts, pushes, reports: this.reportsReceived };
   }
 
   /** The shard that holds a user's sockets. */

@@ -86,6 +86,8 @@ export class SocketHub implements Fanout {
   private lastFlushAt = 0;
   /** Socket writes in the last second: the load that sets the coalescing window. */
   private meter = emptyMeter();
+  /** Socket writes since the object started (per-object work counters, SPEC §8.5). */
+  private written = 0;
   /** Sockets accepted since the last flush, with how many queued frames predate them. */
   private fresh = new Map<WebSocket, number>();
   /** Per-user throttles kept in memory (an eviction forgets them, which only ever lets one more through). */
@@ -235,6 +237,16 @@ export class SocketHub implements Fanout {
     return this.online().size;
   }
 
+  /** Open sockets this object holds. */
+  socketCount(): number {
+    return this.all().size;
+  }
+
+  /** Socket writes (one frame or one `batch` to one socket) since the object started. */
+  socketWrites(): number {
+    return this.written;
+  }
+
   /** Queues a frame for one socket, after whatever is already queued for it. */
   send(socket: WebSocket, frame: string): void {
     this.push({ frame, target: { only: socket } });
@@ -372,5 +384,6 @@ export class SocketHub implements Fanout {
       }
     }
     this.meter = countWrites(this.meter, writes, this.lastFlushAt);
+    this.written += writes;
   }
 }

@@ -62,11 +62,13 @@ export async function eventually<T>(
   }
 }
 
-/** The room object's work counters (RPC). */
+/** A live room object's work counters (RPC), its fan-out's beside its own. */
 export async function roomWork(chatroomId: string) {
   const answer = await env.ROOMS.getByName(chatroomId).workCounters();
   if (!answer.ok) throw new Error(answer.message);
-  return answer.value;
+  const { fanout, ...room } = answer.value;
+  if (!fanout) throw new Error(`${chatroomId} is not a live room`);
+  return { ...room, ...fanout };
 }
 
 /** Takes `count` message frames from a socket (others stay queued) and returns their seqs. */
