@@ -8,7 +8,7 @@ import type { JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useApp } from "../app-context";
 import { composerBlock } from "../room/composer-block";
-import { initialRoomState, isModerator, type RoomState } from "../room/room-state";
+import { initialRoomState, isLive, isModerator, isViewer, type RoomState } from "../room/room-state";
 import { useRoom } from "../room/use-room";
 import { Composer, type Draft } from "./composer";
 import { ComposerBanner } from "./composer-banner";
@@ -81,7 +81,7 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
         onTogglePanel={() => setPanelOpen((open) => !open)}
         onLeave={leave}
       />
-      {state.info.isOpen && <InviteLink chatroomId={chatroomId} />}
+      {(state.info.isOpen || isLive(state)) && !isViewer(state) && <InviteLink chatroomId={chatroomId} />}
       <div class="room-body">
         <section class="chat" aria-label="Chat">
           <MessageList
@@ -92,7 +92,7 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
             moderator={isModerator(state.role)}
             handlers={handlers}
           />
-          <TypingIndicator typing={state.typing} me={state.me} />
+          {!isLive(state) && <TypingIndicator typing={state.typing} me={state.me} />}
           <ComposerBanner state={state} />
           <Composer
             disabled={composerBlock(state, Date.now()) !== null}

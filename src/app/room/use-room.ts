@@ -15,7 +15,7 @@ import {
 import { useApp } from "../app-context";
 import { describe } from "../lib/describe";
 import { mentionsIn } from "./mentions";
-import { type RoomState, roomReducer } from "./room-state";
+import { isLive, isViewer, type RoomState, roomReducer } from "./room-state";
 import { type MessageEntry, newestSeq, oldestSeq } from "./timeline";
 import { type MessageChanges, useMessageChanges } from "./use-message-changes";
 
@@ -77,7 +77,8 @@ export function useRoom(initial: RoomState): RoomControls {
     let readTimer: ReturnType<typeof setTimeout> | null = null;
     let throttleTimer: ReturnType<typeof setTimeout> | null = null;
     const scheduleRead = () => {
-      if (readTimer) return;
+      // A live room's viewer has no member row to hold a read marker (SPEC §8.5): nothing to move.
+      if (readTimer || isViewer(stateRef.current)) return;
       readTimer = setTimeout(() => {
         readTimer = null;
         const newest = newestSeq(stateRef.current.entries);
@@ -121,7 +122,7 @@ export function useRoom(initial: RoomState): RoomControls {
     ];
     socket.connect();
     const newest = newestSeq(initial.entries);
-    if (newest > 0) void attempt(() => api.markRead(chatroomId, newest)).then(roomsChanged);
+    if (newest > 0 && !isViewer(initial)) void attempt(() => api.markRead(chatroomId, newest)).then(roomsChanged);
     return () => {
       for (const off of offs) off();
       if (readTimer) clearTimeout(readTimer);
@@ -201,7 +202,8 @@ export function useRoom(initial: RoomState): RoomControls {
   }, [chatroomId]);
 
   const typing = useCallback(() => {
-    if (Date.now() - lastTyping.current < TYPING_EVERY_MS) return;
+    // Live rooms do not relay typing (SPEC §8.5); the frame would only spend the socket's budget.
+    if (isLive(stateRef.current) || Date.now() - lastTyping.current < TYPING_EVERY_MS) return;
     lastTyping.current = Date.now();
     socketRef.current?.typing();
   }, []);
