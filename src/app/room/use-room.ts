@@ -10,6 +10,7 @@ import {
   newClientMsgId,
   type RoomSocket,
   SocketError,
+  type WireAttachment,
   type WireMessage,
 } from "../../client";
 import { useApp } from "../app-context";
@@ -22,8 +23,11 @@ import { type MessageChanges, useMessageChanges } from "./use-message-changes";
 /** What the room's components can do. */
 export interface RoomControls extends MessageChanges {
   state: RoomState;
-  /** Sends a message, as a reply to `reply` when given; `@userId` of members become mentions. */
-  send: (content: string, reply?: MessageEntry | null) => void;
+  /**
+   * Sends a message, as a reply to `reply` when given, carrying uploaded `attachments` (the text may
+   * then be empty); `@userId` of members become mentions.
+   */
+  send: (content: string, reply?: MessageEntry | null, attachments?: readonly WireAttachment[]) => void;
   retry: (key: string) => void;
   discard: (key: string) => void;
   loadEarlier: () => Promise<void>;
@@ -138,8 +142,13 @@ export function useRoom(initial: RoomState): RoomControls {
       const socket = socketRef.current;
       const key = `${message.senderId}/${message.clientMsgId}`;
       if (!socket) return;
-      const mentions = message.mentions;
-      const options = { clientMsgId: message.clientMsgId, replyTo: message.replyTo?.seq, mentions };
+      const { mentions, attachments } = message;
+      const options = {
+        clientMsgId: message.clientMsgId,
+        replyTo: message.replyTo?.seq,
+        mentions,
+        attachments: attachments?.map((attachment) => attachment.id),
+      };
       socket.send(message.content, options).then(
         (ack) => dispatch({ type: "sent", message: { ...message, seq: ack.seq, ts: ack.ts } }),
         (error: unknown) => {
@@ -159,7 +168,7 @@ export function useRoom(initial: RoomState): RoomControls {
   );
 
   const send = useCallback(
-    (content: string, reply?: MessageEntry | null) => {
+    (content: string, reply?: MessageEntry | null, attachments: readonly WireAttachment[] = []) => {
       const message: WireMessage = {
         seq: 0,
         senderId: me,
@@ -170,6 +179,8 @@ export function useRoom(initial: RoomState): RoomControls {
       };
       const mentions = mentionsIn(content, stateRef.current.members);
       if (mentions.length > 0) message.mentions = mentions;
+      // Shown from the upload's answers at once; their URLs are as fresh as the room's would be.
+      if (attachments.length > 0) message.attachments = [...attachments];
       if (reply) {
         // Shown at once; the room's own preview replaces it when the message comes back confirmed.
         const { seq, senderId, content: quoted } = reply.message;
