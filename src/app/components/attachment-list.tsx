@@ -2,7 +2,7 @@
  * @module app/components/attachment-list
  * A message's attachments (SPEC §8.4): images inline, drawn at their stored size (scaled to fit) so the
  * list does not jump when they load, opening full size in a new tab; other files as a download chip
- * with name, type and size. URLs are signed and expire: a failed image, or a chip clicked after its
+ * with name, type and size. URLs are signed and expire: a failed image, or a link clicked after its
  * URL expired, asks the room once for the message again, which carries fresh URLs
  * (docs/decisions.md "Expired attachment URLs").
  */
@@ -38,6 +38,14 @@ function InlineImage(props: ItemProps): JSX.Element {
   const label = attachment.name ?? "Image";
   const size = box ? { width: `${box.width}px`, height: `${box.height}px` } : undefined;
 
+  const openFull = async (event: MouseEvent) => {
+    if (!urlExpired(attachment.url, Date.now())) return;
+    event.preventDefault();
+    const fresh = await refreshed(props);
+    // Still within the click's user activation, so the browser lets the new tab open.
+    if (fresh) window.open(api.resolveUrl(fresh.url), "_blank", "noopener");
+  };
+
   const onError = async () => {
     if (retried) return setBroken(true);
     setRetried(true);
@@ -55,7 +63,14 @@ function InlineImage(props: ItemProps): JSX.Element {
   }
   const src = api.resolveUrl(attachment.url);
   return (
-    <a class="attachment-image" href={src} target="_blank" rel="noopener" title={`${label}: open full size`}>
+    <a
+      class="attachment-image"
+      href={src}
+      target="_blank"
+      rel="noopener"
+      title={`${label}: open full size`}
+      onClick={(event) => void openFull(event)}
+    >
       <img
         src={src}
         alt={label}

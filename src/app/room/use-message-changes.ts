@@ -4,7 +4,7 @@
  * `message_update` / `reaction` frame that follows changes nothing more. And `refresh`: one message
  * fetched again, for fresh signed attachment URLs once the old ones expired (SPEC §8.4).
  */
-import { useCallback } from "preact/hooks";
+import { useCallback, useRef } from "preact/hooks";
 import type { WireMessage } from "../../client";
 import { useApp } from "../app-context";
 import type { RoomAction } from "./room-state";
@@ -49,16 +49,24 @@ export function useMessageChanges(chatroomId: string, dispatch: (action: RoomAct
     [api, attempt, chatroomId],
   );
 
+  // Several images of one message fail together: they share one request.
+  const refreshing = useRef(new Map<number, Promise<WireMessage | null>>());
   const refresh = useCallback(
-    async (seq: number) => {
-      // History is the one read that signs URLs anew: the page that ends at this seq.
-      const page = await attempt(() => api.history(chatroomId, { before: seq + 1, limit: 1 }));
-      const fresh = page?.messages.find((m) => m.seq === seq) ?? null;
-      if (fresh) {
-        const patch = fresh.deleted ? { deleted: true as const, content: "", attachments: [] } : fresh;
-        dispatch({ type: "patch", seq, patch });
-      }
-      return fresh;
+    (seq: number) => {
+      const running = refreshing.current.get(seq);
+      if (running) return running;
+      const request = (async () => {
+        // History is the one read that signs URLs anew: the page that ends at this seq.
+        const page = await attempt(() => api.history(chatroomId, { before: seq + 1, limit: 1 }));
+        const fresh = page?.messages.find((m) => m.seq === seq) ?? null;
+        if (fresh) {
+          const patch = fresh.deleted ? { deleted: true as const, content: "", attachments: [] } : fresh;
+          dispatch({ type: "patch", seq, patch });
+        }
+        return fresh;
+      })().finally(() => refreshing.current.delete(seq));
+      refreshing.current.set(seq, request);
+      return request;
     },
     [api, attempt, chatroomId],
   );
