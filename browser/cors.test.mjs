@@ -132,7 +132,9 @@ describe("a page on another origin uses the client API in Chromium", { skip }, (
               frames.push(frame);
               if (frame.type === "welcome")
                 ws.send(JSON.stringify({ type: "send", clientMsgId: "c1", content: "hello" }));
-              if (frame.type === "message") resolve();
+              // The room may send the broadcast before the sender's ack: wait for both.
+              const seen = new Set(frames.map((f) => f.type));
+              if (seen.has("message") && seen.has("ack")) resolve();
             }
           };
           ws.onerror = () => reject(new Error("socket error"));

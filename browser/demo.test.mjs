@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { startServer } from "../e2e/harness.mjs";
+import { png } from "../e2e/images.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const OUT = new URL("../test-output/", import.meta.url).pathname;
@@ -255,6 +256,175 @@ describe("demo chat in a real browser", { skip }, () => {
     await shot("bob", "05-bob-unmuted.png");
   });
 
+  it("alice attaches a picture, a text file and a PDF and sends them without text; bob sees the picture inline and downloads the files", async () => {
+    const { alice, bob } = pages;
+    // bob's first load of the picture fails as an expired signature would: the page asks history once for
+    // the message again. Its answer stands for a freshly signed URL (marked, so the test can tell it apart).
+    const refreshes = [];
+    let refused = 0;
+    const isDownload = (url) => url.pathname.includes("/attachments/");
+    const isOneMessage = (url) => url.pathname.endsWith("/messages") && url.searchParams.get("limit") === "1";
+    await bob.route(isDownload, (route) =>
+      route.request().resourceType() === "image" && refused++ === 0
+        ? route.fulfill({ status: 403, contentType: "application/json", body: "{}" })
+        : route.continue(),
+    );
+    await bob.route(isOneMessage, async (route) => {
+      refreshes.push(new URL(route.request().url()).searchParams.get("before"));
+      const res = await route.fetch();
+      const body = await res.json();
+      for (const message of body.data.messages) {
+        for (const attachment of message.attachments ?? []) attachment.url += "&renewed=1";
+      }
+      await route.fulfill({ response: res, json: body });
+    });
+    const bobBefore = await bob.locator(".msg").count();
+    // The flood above may have left a line in the composer when it closed: this message has no text.
+    await alice.getByRole("textbox", { name: "Message" }).fill("");
+
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+    await alice.locator("#composer-files").setInputFiles([
+      { name: "red.png", mimeType: "image/png", buffer: Buffer.from(png(64, 48)) },
+      { name: "packing list.txt", mimeType: "text/plain", buffer: Buffer.from("socks\nmap\n") },
+      { name: "plan.pdf", mimeType: "application/pdf", buffer: pdf },
+      { name: "spare.txt", mimeType: "text/plain", buffer: Buffer.from("not this one") },
+    ]);
+    await alice.locator(".upload-chip", { hasText: "red.png" }).waitFor();
+    await alice.getByRole("button", { name: "Remove spare.txt" }).click();
+    await alice.locator(".upload-chip.uploading").first().waitFor({ state: "detached" });
+    assert.deepEqual(
+      await alice.locator(".upload-chip .upload-name").allInnerTexts(),
+      ["red.png", "packing list.txt", "plan.pdf"],
+      "a chip per kept file, in order",
+    );
+    await alice.locator(".upload-chip", { hasText: "plan.pdf" }).filter({ hasText: /\d+ B/ }).waitFor();
+    assert.equal(await alice.getByRole("textbox", { name: "Message" }).inputValue(), "", "no text at all");
+    await alice.getByRole("button", { name: "Send" }).click();
+    await alice.locator(".upload-chip").first().waitFor({ state: "detached" });
+
+    const sent = bob.locator(".msg.has-attachments:not(.mine)").last();
+    const image = sent.locator(".attachment-image img");
+    await image.waitFor();
+    assert.deepEqual([await image.getAttribute("width"), await image.getAttribute("height")], ["64", "48"]);
+    assert.equal(await image.getAttribute("loading"), "lazy");
+    await bob.waitForFunction(
+      (img) => img.complete && img.naturalWidth > 0 && img.src.includes("renewed=1"),
+      await image.elementHandle(),
+      { timeout: 10_000 },
+    );
+    assert.equal(await image.evaluate((img) => img.naturalWidth), 64);
+    assert.equal(refreshes.length, 1, "one history call for the failed picture");
+    assert.equal(await sent.locator(".msg-body").count(), 0, "no empty text line");
+    assert.equal(await bob.locator(".msg").count(), bobBefore + 1, "one message with all three files");
+
+    const chips = sent.locator(".file-chip");
+    assert.deepEqual(await chips.locator(".file-name").allInnerTexts(), ["packing list.txt", "plan.pdf"]);
+    await sent.locator(".file-chip", { hasText: "PDF ·" }).waitFor();
+    const downloads = await chips.evaluateAll((links) =>
+      Promise.all(
+        links.map(async (link) => {
+          const res = await fetch(link.href);
+          return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
+        }),
+      ),
+    );
+    assert.deepEqual(
+      downloads.map(({ status, type }) => [status, type]),
+      [
+        [200, "text/plain; charset=utf-8"],
+        [200, "application/pdf"],
+      ],
+    );
+    assert.equal(downloads[0].text, "socks\nmap\n");
+
+    // The picture opens full size in a new tab.
+    const [tab] = await Promise.all([bob.context().waitForEvent("page"), image.click()]);
+    await tab.waitForLoadState();
+    assert.match(tab.url(), /\/attachments\/[0-9a-f]+\?exp=\d+&sig=/);
+    await tab.close();
+    await bob.unroute(isDownload);
+    await bob.unroute(isOneMessage);
+    await shot("bob", "10-attachments.png");
+    await shot("alice", "10a-attachments-sender.png");
+  });
+
+  it("refused uploads say why in one notice, leave no chip and send nothing", async () => {
+    const { alice, bob } = pages;
+    const bobBefore = await bob.locator(".msg").count();
+    const notice = alice.getByRole("alert");
+    await alice.locator("#composer-files").setInputFiles({
+      name: "holiday.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("this is text, not a picture"),
+    });
+    await notice.filter({ hasText: /“holiday\.png” can't be attached: its contents do not match its type/ }).waitFor();
+    await alice.locator(".upload-chip").first().waitFor({ state: "detached" });
+    await alice.getByRole("button", { name: "Dismiss message" }).click();
+
+    await alice.locator("#composer-files").setInputFiles({
+      name: "scan.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.alloc(12 * 1024 * 1024),
+    });
+    await notice.filter({ hasText: "“scan.pdf” is too large to attach (12 MB; the most is 10 MB)." }).waitFor();
+    await alice.locator(".upload-chip").first().waitFor({ state: "detached" });
+    assert.equal(await alice.getByRole("button", { name: "Send" }).isDisabled(), true, "nothing to send");
+    await shot("alice", "10b-upload-refused.png");
+    await alice.getByRole("button", { name: "Dismiss message" }).click();
+    assert.equal(await bob.locator(".msg").count(), bobBefore, "bob received nothing");
+  });
+
+  it("recalling a message with attachments hides them for everyone", async () => {
+    const { alice, bob } = pages;
+    alice.once("dialog", (dialog) => dialog.accept());
+    const mine = alice.locator(".msg.mine.has-attachments").last();
+    const seq = await mine.getAttribute("data-seq");
+    await mine.hover();
+    await mine.getByRole("button", { name: "Delete for everyone" }).click();
+    for (const page of [bob, alice]) {
+      const recalled = page.locator(`.msg[data-seq="${seq}"]`);
+      await recalled.locator(".msg-body", { hasText: "This message was deleted." }).waitFor();
+      assert.equal(await recalled.locator(".attachments").count(), 0, "no picture or file left");
+    }
+  });
+
+  it("an image pasted into the input and one dropped on the composer are attached too", async () => {
+    const { alice, bob } = pages;
+    const bytes = [...png(20, 10, [30, 120, 200])];
+    await alice.evaluate((data) => {
+      const file = (name) => new File([new Uint8Array(data)], name, { type: "image/png" });
+      const pasted = new DataTransfer();
+      pasted.items.add(file("screenshot.png"));
+      const input = document.querySelector("#composer-input");
+      input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: pasted, bubbles: true, cancelable: true }));
+      const dropped = new DataTransfer();
+      dropped.items.add(file("dropped.png"));
+      const composer = document.querySelector("#composer");
+      composer.dispatchEvent(new DragEvent("dragover", { dataTransfer: dropped, bubbles: true, cancelable: true }));
+      composer.dispatchEvent(new DragEvent("drop", { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    }, bytes);
+    await alice.locator(".upload-chip", { hasText: "dropped.png" }).waitFor();
+    await alice.locator(".upload-chip.uploading").first().waitFor({ state: "detached" });
+    assert.deepEqual(await alice.locator(".upload-chip .upload-name").allInnerTexts(), [
+      "screenshot.png",
+      "dropped.png",
+    ]);
+    assert.equal(await alice.getByRole("textbox", { name: "Message" }).inputValue(), "", "the paste added no text");
+    await alice.getByRole("textbox", { name: "Message" }).fill("Two more");
+    await alice.getByRole("textbox", { name: "Message" }).press("Enter");
+    await bob.locator(".msg", { hasText: "Two more" }).locator(".attachment-image img").nth(1).waitFor();
+    const loaded = await bob.waitForFunction(
+      () => {
+        const message = [...document.querySelectorAll(".msg")].find((m) => m.textContent.includes("Two more"));
+        const images = [...(message?.querySelectorAll(".attachment-image img") ?? [])];
+        return images.length === 2 && images.every((img) => img.complete) && images.map((img) => img.naturalWidth);
+      },
+      null,
+      { timeout: 10_000 },
+    );
+    assert.deepEqual(await loaded.jsonValue(), [20, 20]);
+  });
+
   it("bob joins an open room through its invite link", async () => {
     const { alice, bob } = pages;
     await alice.getByText("New room").click();
@@ -354,26 +524,57 @@ describe("demo chat in a real browser", { skip }, () => {
     assert.equal(await alice.locator(".msg-body", { hasText: "bob page 29" }).count(), 1);
   });
 
-  it("a live room: bob watches and chats through the invite link without joining", async () => {
+  it("a live room: bob watches and chats through the invite link without joining, as a viewer", async () => {
     const { alice, bob } = pages;
+    const typingFrames = [];
+    const watchFrames = (socket) =>
+      socket.on("framesent", ({ payload }) => {
+        if (String(payload).includes('"type":"typing"')) typingFrames.push(socket.url());
+      });
+    alice.on("websocket", watchFrames);
     await alice.getByText("New room").click();
     await alice.getByLabel("Title").fill("Launch stream");
     await alice.getByLabel(/Open \(anyone with the link\)/).check();
-    await alice.getByLabel(/Live room \(an audience/).check();
+    await alice.getByLabel(/Live room/).check();
+    await alice.getByLabel(/^Shards/).fill("4");
     await alice.getByRole("button", { name: "Create room" }).click();
     await alice.locator("#room-badges .badge.live").waitFor();
     await alice.locator("#conn", { hasText: "Live" }).waitFor();
+    await alice.locator("#my-role", { hasText: "You: host" }).waitFor();
     const invite = await alice.getByLabel("Invite link").inputValue();
+    const created = await alice.evaluate(async (id) => {
+      const { token } = JSON.parse(localStorage.getItem("edgeroom.demo.session"));
+      const res = await fetch(`/api/chatrooms/${id}`, { headers: { "ACCESS-TOKEN": token } });
+      return (await res.json()).data;
+    }, new URL(invite).searchParams.get("join"));
+    assert.equal(created.mode, "live");
+    assert.equal(created.shards, 4, "the shard count from the form");
 
     await bob.goto(invite);
     await bob.locator("#room-title", { hasText: "Launch stream" }).waitFor();
     await bob.locator("#conn", { hasText: "Live" }).waitFor();
     await bob.locator("#room-badges .badge.live").waitFor();
+    await bob.locator("#my-role", { hasText: "You: viewer" }).waitFor();
+    // The audience size comes from the room's `online` frames: both of them, on both screens.
+    await bob.locator("#online-count.audience", { hasText: /^\s*2 online$/ }).waitFor({ timeout: 10_000 });
+    await alice.locator("#online-count.audience", { hasText: /^\s*2 online$/ }).waitFor({ timeout: 10_000 });
+    assert.equal(await bob.locator("#leave-room").count(), 0, "a viewer has nothing to leave");
+    assert.equal(await bob.locator("#invite").count(), 0, "a viewer does not invite");
+    assert.equal(await alice.locator("#leave-room").count(), 1, "the host still can leave");
+
     const composer = bob.getByRole("textbox", { name: "Message" });
     await composer.fill("Watching from the audience!");
     await composer.press("Enter");
     await alice.locator(".msg-body", { hasText: "Watching from the audience!" }).waitFor();
-    await shot("bob", "06a-bob-live-viewer.png");
+    // Typing is not relayed in a live room: no typing line on either side, and the host's page sends none.
+    await alice.getByRole("textbox", { name: "Message" }).pressSequentially("Welcome", { delay: 20 });
+    alice.off("websocket", watchFrames);
+    assert.deepEqual(typingFrames, [], "no typing frame sent in a live room");
+    assert.equal(await bob.locator("#typing").count(), 0);
+    assert.equal(await alice.locator("#typing").count(), 0);
+    await shot("bob", "11-live-room.png");
+    await shot("alice", "11a-live-room-host.png");
+    await alice.getByRole("textbox", { name: "Message" }).fill("");
   });
 
   it("fits a phone: room list, then the room with a back button, people in a panel; dark theme, reduced motion", async () => {
@@ -406,6 +607,12 @@ describe("demo chat in a real browser", { skip }, () => {
 
     await phone.getByRole("button", { name: "Back to my rooms" }).click();
     await phone.getByRole("button", { name: /Weekend trip/ }).waitFor();
+
+    // The live room's header keeps its audience count at phone width.
+    await phone.getByRole("button", { name: /Launch stream/ }).click();
+    await phone.locator("#online-count.audience").waitFor();
+    assert.equal(await fits(), true);
+    await phone.screenshot({ path: `${OUT}12-phone-live-room.png` });
     await context.close();
   });
 });

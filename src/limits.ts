@@ -19,6 +19,8 @@ export const LIVE_SHARDS_MAX = 256;
 export const USERS_PER_CALL_MAX = 1000;
 /** Chat message content, in characters. */
 export const CONTENT_MAX = 4000;
+/** Attachments one message may carry (SPEC §8.4). */
+export const ATTACHMENTS_PER_MESSAGE = 10;
 /** contentType and clientMsgId lengths. */
 export const CONTENT_TYPE_MAX = 64;
 export const CLIENT_MSG_ID_MAX = 64;

@@ -21,8 +21,11 @@ export interface AppServices {
   notify: (notice: NoticeInput) => void;
   /** A fresh token (through /dev/token in development), or null when none can be had. */
   refreshToken: () => Promise<string | null>;
-  /** Runs an API call; on failure shows why and resolves undefined. */
-  attempt: <T>(action: () => Promise<T>) => Promise<T | undefined>;
+  /**
+   * Runs an API call; on failure shows why and resolves undefined. `explain` may word a failure itself
+   * (null: the usual sentence).
+   */
+  attempt: <T>(action: () => Promise<T>, explain?: (error: unknown) => NoticeInput | null) => Promise<T | undefined>;
   /** Asks the room list to reload (after a send, a read, a create, a leave). */
   roomsChanged: () => void;
 }

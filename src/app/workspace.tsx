@@ -51,7 +51,7 @@ export function Workspace({ api, me, notify, onSignOut }: WorkspaceProps): JSX.E
   }, [api, me, notify, onSignOut]);
 
   const attempt = useCallback(
-    async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+    async <T,>(action: () => Promise<T>, explain?: (error: unknown) => NoticeInput | null): Promise<T | undefined> => {
       let failure: unknown;
       try {
         return await action();
@@ -65,6 +65,11 @@ export function Workspace({ api, me, notify, onSignOut }: WorkspaceProps): JSX.E
         } catch (error) {
           failure = error;
         }
+      }
+      const explained = explain?.(failure);
+      if (explained) {
+        notify(explained);
+        return undefined;
       }
       const wait = retryAfterOf(failure);
       if (wait !== null) notify({ text: "Too many requests. Try again in", until: Date.now() + wait * 1000 });

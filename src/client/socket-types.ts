@@ -80,7 +80,10 @@ export type RoomSocketEvents = { [K in ServerFrameType]: FrameOf<K> } & {
   throttled: ThrottleInfo;
 };
 
-/** Options of one `send()`: a clientMsgId to reuse (a retry), the content type, a reply, mentions (SPEC §8.3). */
+/**
+ * Options of one `send()`: a clientMsgId to reuse (a retry), the content type, a reply, mentions (SPEC §8.3),
+ * and the ids of uploaded attachments (SPEC §8.4; the text may then be empty).
+ */
 export type SendOptions = Partial<Omit<SendMessageBody, "content">>;
 
 /** Options of {@link RoomSocket}. */

@@ -142,6 +142,7 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
    * Sends a chat message. Resolves with the ack (seq, ts, duplicate) or rejects with a SocketError:
    * the room's refusal (MUTED, RATE_LIMITED + retryAfterSec, …), or CLOSED when the socket closed for
    * good first. Queued while disconnected and re-sent after every reconnect until acknowledged.
+   * `options.attachments` carries ids from `EdgeroomApi.upload` (the text may then be empty).
    */
   send(content: string, options: SendOptions = {}): Promise<SendAck> {
     if (this.stopped) return Promise.reject(new SocketError("CLOSED", "the connection is closed"));

@@ -6,7 +6,14 @@
  * frame against it. A frame is serialised once and the same string goes to every recipient.
  */
 import { z } from "@hono/zod-openapi";
-import { CLIENT_MSG_ID_MAX, CONTENT_MAX, CONTENT_TYPE_MAX, HISTORY_MAX, ID_PATTERN } from "../limits";
+import {
+  ATTACHMENTS_PER_MESSAGE,
+  CLIENT_MSG_ID_MAX,
+  CONTENT_MAX,
+  CONTENT_TYPE_MAX,
+  HISTORY_MAX,
+  ID_PATTERN,
+} from "../limits";
 import type { Role } from "./permissions";
 import type { Restriction } from "./restrictions";
 import type { RoomState } from "./send-rules";
@@ -24,8 +31,6 @@ const EpochMs = z.number().int();
 const UserId = z.string().regex(ID_PATTERN, "must be a user id");
 /** Message content: 1..CONTENT_MAX characters (SPEC §4). */
 export const Content = z.string().min(1).max(CONTENT_MAX);
-/** Attachments one message may carry. */
-export const ATTACHMENTS_PER_MESSAGE = 10;
 /** An attachment id, as the upload answered it. */
 export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be an attachment id from an upload");
 /** A reaction: one emoji (or short code), REACTION_MAX_CHARS checked by the room. */

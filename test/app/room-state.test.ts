@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { composerBlock } from "../../src/app/room/composer-block";
-import { initialRoomState, type RoomState, roomReducer } from "../../src/app/room/room-state";
+import { initialRoomState, isViewer, type RoomState, roleLabel, roomReducer } from "../../src/app/room/room-state";
 import type { RoomInfo, ServerFrame, ThrottleInfo } from "../../src/client";
 
 const info = (over: Partial<RoomInfo> = {}): RoomInfo => ({
@@ -125,5 +125,30 @@ describe("room state", () => {
     });
     expect(closed.closed?.code).toBe(4008);
     expect([...closed.members.values()].every((m) => !m.online)).toBe(true);
+  });
+
+  it("in a live room a plain member is a viewer, the audience size follows `online` frames, and the host stays host", () => {
+    const live = info({ mode: "live", shards: 4, role: "member", isOpen: true });
+    const host = { userId: "alice", role: "host" as const, nickname: null, image: null, online: true };
+    const loaded = initialRoomState("bob", live, [], false, [host]);
+    const watching = apply(loaded, { ...welcome, mode: "live", online: [], onlineCount: 1 });
+    expect(watching.members.get("bob")?.online).toBe(true);
+    expect(watching.members.get("alice")).toBe(loaded.members.get("alice"));
+    expect(isViewer(watching)).toBe(true);
+    expect(roleLabel(watching)).toBe("viewer");
+    const counted = apply(watching, { type: "online", count: 2 });
+    expect(counted.onlineCount).toBe(2);
+    expect(counted.members).toBe(watching.members);
+    expect(apply(counted, { type: "online", count: 2 })).toBe(counted);
+
+    const hosting = apply(initialRoomState("alice", { ...live, role: "host" }, [], false), {
+      ...welcome,
+      userId: "alice",
+      role: "host",
+      mode: "live",
+    });
+    expect(isViewer(hosting)).toBe(false);
+    expect(roleLabel(hosting)).toBe("host");
+    expect(roleLabel(start())).toBe("member");
   });
 });

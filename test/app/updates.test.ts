@@ -46,6 +46,14 @@ describe("message updates", () => {
     expect(messageAt(after, 1).replyTo).toEqual({ seq: 1 });
   });
 
+  it("a recall takes the message's attachments with it", () => {
+    const photo = { id: "a1b2c3d4", contentType: "image/png", size: 90, width: 3, height: 2, url: "/x?exp=1&sig=s" };
+    const before = timeline(msg(1, { content: "", attachments: [photo] }), msg(2, { attachments: [photo] }));
+    const after = applyUpdate(before, { type: "message_update", seq: 1, updateSeq: 2, deleted: true });
+    expect(messageAt(after, 0).attachments).toBeUndefined();
+    expect(messageAt(after, 1)).toBe(messageAt(before, 1));
+  });
+
   it("reaction frames carry counts; mine follows my own changes", () => {
     const frame: FrameOf<"reaction"> = {
       type: "reaction",

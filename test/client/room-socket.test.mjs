@@ -298,6 +298,29 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
     socket.close();
   });
 
+  it("sends the ids of uploaded attachments with a message whose text is empty", async () => {
+    room.reset();
+    const got = [];
+    room.state.onSocket = (ws, url) =>
+      welcome(ws, url, (frame) => {
+        got.push(frame);
+        return { type: "ack", clientMsgId: frame.clientMsgId, seq: 10, ts: 1, duplicate: false };
+      });
+    const socket = open();
+    socket.connect();
+    await next(socket, "welcome");
+    const ack = await socket.send("", { attachments: ["a1b2c3d4e5f6a7b8", "0f1e2d3c4b5a6978"], replyTo: 9 });
+    assert.equal(ack.seq, 10);
+    assert.deepEqual(got[0], {
+      type: "send",
+      clientMsgId: got[0].clientMsgId,
+      content: "",
+      attachments: ["a1b2c3d4e5f6a7b8", "0f1e2d3c4b5a6978"],
+      replyTo: 9,
+    });
+    socket.close();
+  });
+
   it("waits the Retry-After of a connect refused with 429", async () => {
     room.reset();
     let refused = 0;

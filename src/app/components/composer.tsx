@@ -1,16 +1,18 @@
 /**
  * @module app/components/composer
- * Writing a message: the reply or edit being written (Escape cancels it), a growing text area (Enter sends,
- * Shift+Enter adds a line) and the send button. An attach button and mention suggestions go beside
- * the input when the room has them.
+ * Writing a message: the reply or edit being written (Escape cancels it), the attached files, the attach
+ * button (files can also be dropped on the composer or pasted into the input), a growing text area
+ * (Enter sends, Shift+Enter adds a line) and the send button. A message with files may have no text;
+ * it waits until every file is uploaded.
  */
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { ATTACHMENT_TYPES } from "../../attachments/media";
+import { CONTENT_MAX } from "../../limits";
 import type { MessageEntry } from "../room/timeline";
+import type { Uploads } from "../room/use-uploads";
 import { Icon } from "./icons";
-
-/** The longest message the room accepts, in characters (SPEC §4). */
-const CONTENT_MAX = 4000;
+import { UploadChips } from "./upload-chips";
 
 /** What the composer is writing besides a new message: a reply to, or an edit of, a message. */
 export interface Draft {
@@ -26,6 +28,8 @@ export interface ComposerProps {
   onCancelDraft: () => void;
   onSend: (content: string) => void;
   onTyping: () => void;
+  /** The files attached to the message being written. */
+  uploads: Uploads;
 }
 
 /** What the reply will quote, or which message is being edited, with a way to cancel. */
@@ -36,7 +40,7 @@ function DraftBar({ draft, onCancel }: { draft: Draft; onCancel: () => void }): 
       <span class="reply-bar-text">
         {draft.kind === "reply" ? (
           <>
-            Replying to <strong>{senderId}</strong>: {content}
+            Replying to <strong>{senderId}</strong>: {content || "an attachment"}
           </>
         ) : (
           <>
@@ -57,9 +61,14 @@ function DraftBar({ draft, onCancel }: { draft: Draft; onCancel: () => void }): 
 }
 
 /** The message composer. */
-export function Composer({ disabled, draft, onCancelDraft, onSend, onTyping }: ComposerProps): JSX.Element {
+export function Composer({ disabled, draft, onCancelDraft, onSend, onTyping, uploads }: ComposerProps): JSX.Element {
   const [text, setText] = useState("");
+  const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  // An edit changes the text only; files go with new messages.
+  const canAttach = !disabled && draft?.kind !== "edit";
+  const attached = canAttach && uploads.items.length > 0;
   useEffect(() => {
     if (!draft) return;
     // Editing starts from the message's text; a reply keeps what was being written.
@@ -78,7 +87,7 @@ export function Composer({ disabled, draft, onCancelDraft, onSend, onTyping }: C
   const submit = (event?: Event) => {
     event?.preventDefault();
     const content = text.trim();
-    if (!content || disabled) return;
+    if ((!content && !attached) || disabled || (attached && uploads.busy)) return;
     onSend(content);
     setText("");
     requestAnimationFrame(grow);
@@ -93,8 +102,39 @@ export function Composer({ disabled, draft, onCancelDraft, onSend, onTyping }: C
     }
   };
 
+  const attach = (files: readonly File[]) => {
+    if (files.length === 0) return;
+    if (canAttach) uploads.add(files);
+    input.current?.focus();
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    attach([...(event.dataTransfer?.files ?? [])]);
+  };
+
+  const onPaste = (event: ClipboardEvent) => {
+    // A pasted image (a screenshot) arrives as a file; pasted text stays text.
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    attach(files);
+  };
+
   return (
-    <form id="composer" class="composer" onSubmit={submit}>
+    <form
+      id="composer"
+      class={`composer${dragging && canAttach ? " dragging" : ""}`}
+      onSubmit={submit}
+      onDragOver={(event) => {
+        if (!canAttach || !event.dataTransfer?.types.includes("Files")) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       {draft && (
         <DraftBar
           draft={draft}
@@ -104,6 +144,30 @@ export function Composer({ disabled, draft, onCancelDraft, onSend, onTyping }: C
           }}
         />
       )}
+      {canAttach && <UploadChips items={uploads.items} onRemove={uploads.remove} />}
+      <button
+        type="button"
+        id="composer-attach"
+        class="icon-button attach"
+        aria-label="Attach files"
+        title="Attach images or files (or drop or paste them here)"
+        disabled={!canAttach}
+        onClick={() => picker.current?.click()}
+      >
+        <Icon name="attach" />
+      </button>
+      <input
+        ref={picker}
+        id="composer-files"
+        type="file"
+        multiple
+        hidden
+        accept={ATTACHMENT_TYPES.join(",")}
+        onChange={(event) => {
+          attach([...(event.currentTarget.files ?? [])]);
+          event.currentTarget.value = "";
+        }}
+      />
       <label for="composer-input" class="visually-hidden">
         Message
       </label>
@@ -122,14 +186,15 @@ export function Composer({ disabled, draft, onCancelDraft, onSend, onTyping }: C
           onTyping();
         }}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
       <button
         type="submit"
         id="composer-send"
         class="primary send"
         aria-label="Send"
-        title="Send (Enter)"
-        disabled={disabled || !text.trim()}
+        title={attached && uploads.busy ? "Waiting for the files to upload" : "Send (Enter)"}
+        disabled={disabled || (!text.trim() && !attached) || (attached && uploads.busy)}
       >
         <Icon name="send" />
       </button>

@@ -1,16 +1,18 @@
 /**
  * @module app/components/create-room-form
- * "New room": title, open or closed, members, optional start time (a scheduled room).
+ * "New room": title, open or closed, live (with its shard count), members, optional start time (a scheduled room).
  */
 import type { JSX } from "preact";
-import { useRef } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { CreateChatroomBody, CreatedChatroom } from "../../client";
+import { LIVE_SHARDS_MAX } from "../../limits";
 import { useApp } from "../app-context";
 
 /** The collapsible create form; `onCreated` opens the new room. */
 export function CreateRoomForm({ onCreated }: { onCreated: (room: CreatedChatroom) => void }): JSX.Element {
   const { api, me, attempt, notify } = useApp();
   const details = useRef<HTMLDetailsElement>(null);
+  const [live, setLive] = useState(false);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -22,6 +24,8 @@ export function CreateRoomForm({ onCreated }: { onCreated: (room: CreatedChatroo
       .filter((name) => name && name !== me);
     const body: CreateChatroomBody = { hostId: me, isOpen: data.get("access") === "open", users: [me, ...members] };
     if (data.get("live") === "on") body.mode = "live";
+    const shards = String(data.get("shards") ?? "");
+    if (body.mode === "live" && shards) body.shards = Number(shards);
     const title = String(data.get("title") ?? "").trim();
     if (title) body.title = title;
     const startAt = String(data.get("startAt") ?? "");
@@ -29,6 +33,7 @@ export function CreateRoomForm({ onCreated }: { onCreated: (room: CreatedChatroo
     const created = await attempt(() => api.createChatroom(body));
     if (!created) return;
     form.reset();
+    setLive(false);
     if (details.current) details.current.open = false;
     notify({ text: `Room “${created.title}” created.`, kind: "info" });
     onCreated(created);
@@ -50,8 +55,17 @@ export function CreateRoomForm({ onCreated }: { onCreated: (room: CreatedChatroo
           </label>
         </fieldset>
         <label class="check">
-          <input type="checkbox" name="live" /> Live room (an audience watches and chats without joining)
+          <input type="checkbox" name="live" onChange={(event) => setLive(event.currentTarget.checked)} /> Live room (an
+          audience watches and chats without joining)
         </label>
+        {live && (
+          <>
+            <label for="create-shards">
+              Shards <span class="muted">(optional: objects the audience is spread over; fixed once created)</span>
+            </label>
+            <input id="create-shards" name="shards" type="number" min={1} max={LIVE_SHARDS_MAX} placeholder="default" />
+          </>
+        )}
         <label for="create-members">
           Members <span class="muted">(names, comma separated)</span>
         </label>

@@ -2,12 +2,14 @@
  * @module app/components/message-item
  * One chat message, keyed by `senderId/clientMsgId` and memoised: a new message, an ack, an edit or
  * a reaction renders only its own item. Inside: the quoted message of a reply, the body (or "deleted"),
- * time and "edited", reaction pills, and the actions shown on hover or keyboard focus.
+ * its attachments (hidden once it is deleted), time and "edited", reaction pills, and the actions shown
+ * on hover or keyboard focus.
  */
 import type { JSX } from "preact";
 import { timeOf } from "../lib/format";
 import { memo } from "../lib/memo";
 import type { MessageEntry } from "../room/timeline";
+import { AttachmentList } from "./attachment-list";
 import { Avatar } from "./avatar";
 import { MessageActions, type MessageHandlers, MessageStatus, Reactions, ReplyChip } from "./message-parts";
 
@@ -31,6 +33,8 @@ function MessageItemView({ entry, mine, mentionsMe, first, canRecall, handlers }
   if (message.deleted) classes.push("deleted");
   if (mentionsMe) classes.push("mention");
   const live = state === "sent" && !message.deleted;
+  const attachments = message.deleted ? [] : (message.attachments ?? []);
+  if (attachments.length > 0) classes.push("has-attachments");
   return (
     <li class={classes.join(" ")} data-seq={state === "sent" ? message.seq : undefined}>
       {!mine && (first ? <Avatar userId={message.senderId} /> : <span class="avatar-space" />)}
@@ -42,7 +46,14 @@ function MessageItemView({ entry, mine, mentionsMe, first, canRecall, handlers }
         )}
         <div class="msg-bubble">
           {!message.deleted && <ReplyChip replyTo={message.replyTo} />}
-          <div class="msg-body">{message.deleted ? "This message was deleted." : message.content}</div>
+          {(message.deleted || message.content || attachments.length === 0) && (
+            <div class="msg-body">{message.deleted ? "This message was deleted." : message.content}</div>
+          )}
+          <AttachmentList
+            attachments={attachments}
+            seq={state === "sent" ? message.seq : 0}
+            onRefresh={handlers.refresh}
+          />
           <span class="msg-time">
             {message.editedAt !== undefined && !message.deleted && <span class="edited">edited · </span>}
             <time dateTime={new Date(message.ts).toISOString()}>{timeOf(message.ts)}</time>

@@ -8,6 +8,7 @@ import type { JSX } from "preact";
 import type { WireMessage } from "../../client";
 import type { MessageEntry } from "../room/timeline";
 import type { Reaction } from "../room/updates";
+import type { RefreshMessage } from "./attachment-list";
 import { Icon } from "./icons";
 
 /** Scrolls to a message if it is rendered, and flashes it; false when it is not in the list. */
@@ -38,7 +39,7 @@ export function ReplyChip({ replyTo }: { replyTo: WireMessage["replyTo"] }): JSX
         "Original message deleted"
       ) : (
         <>
-          <strong>{replyTo.senderId}</strong> <span class="reply-preview">{replyTo.preview}</span>
+          <strong>{replyTo.senderId}</strong> <span class="reply-preview">{replyTo.preview || "Attachment"}</span>
         </>
       )}
     </button>
@@ -53,6 +54,8 @@ export interface MessageHandlers {
   edit: (entry: MessageEntry) => void;
   recall: (entry: MessageEntry) => void;
   react: (seq: number, emoji: string, on: boolean) => void;
+  /** Fetches a message again for fresh attachment URLs. */
+  refresh: RefreshMessage;
 }
 
 /** The quick reactions offered on every message. */

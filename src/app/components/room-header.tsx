@@ -1,13 +1,14 @@
 /**
  * @module app/components/room-header
- * The open room's header: back (narrow screens), title with badges and the online count, the live
- * connection status, the people toggle and Leave. Below it, the invite link of an open room.
+ * The open room's header: back (narrow screens), title with badges and the online count (a live room's
+ * audience size stands out on its own), the connection status, the people toggle and Leave (not for a
+ * live room's viewers: they have no membership to leave). Below it, the invite link.
  */
 import type { JSX } from "preact";
 import type { StatusInfo } from "../../client";
 import { useApp } from "../app-context";
 import { dateTimeOf } from "../lib/format";
-import type { RoomState } from "../room/room-state";
+import { isLive, isViewer, type RoomState, roleLabel } from "../room/room-state";
 import { Icon } from "./icons";
 
 function statusText(connection: StatusInfo): string {
@@ -38,8 +39,10 @@ export interface RoomHeaderProps {
 
 /** The room header. */
 export function RoomHeader({ state, panelOpen, onBack, onTogglePanel, onLeave }: RoomHeaderProps): JSX.Element {
-  const { info, role, muteAll, connection, closed, onlineCount } = state;
-  const live = connection.status === "open";
+  const { info, muteAll, connection, closed, onlineCount } = state;
+  const connected = connection.status === "open";
+  // A live room's audience size is its headline; elsewhere the count sits with the badges.
+  const audience = isLive(state);
   return (
     <header class="room-head">
       <button type="button" class="icon-button back" onClick={onBack} aria-label="Back to my rooms">
@@ -50,19 +53,27 @@ export function RoomHeader({ state, panelOpen, onBack, onTogglePanel, onLeave }:
         <div class="badges" id="room-badges">
           {info.mode === "live" && <span class="badge live">Live room</span>}
           <span class="badge">{info.isOpen ? "Open" : "Closed"}</span>
-          <span class="badge role">You: {role}</span>
+          <span class="badge role" id="my-role">
+            You: {roleLabel(state)}
+          </span>
           {info.state === 1 && (
             <span class="badge warn">Starts {info.startAt ? dateTimeOf(info.startAt) : "later"}</span>
           )}
           {info.state === 2 && <span class="badge danger">Ended</span>}
           {muteAll && <span class="badge warn">Mute-all on</span>}
-          {live && (
+          {connected && !audience && (
             <span class="online-count" id="online-count">
               <span class="dot" aria-hidden="true" /> {onlineCount} online
             </span>
           )}
         </div>
       </div>
+      {connected && audience && (
+        <span class="audience" id="online-count" title="People in this live room now">
+          <span class="dot" aria-hidden="true" />
+          <strong>{onlineCount}</strong> <span class="audience-label">online</span>
+        </span>
+      )}
       <div class="room-actions">
         <span id="conn" class={`conn ${connection.status}`} role="status" aria-live="polite">
           {statusText(connection)}
@@ -77,7 +88,7 @@ export function RoomHeader({ state, panelOpen, onBack, onTogglePanel, onLeave }:
         >
           <Icon name="people" />
         </button>
-        {!closed && (
+        {!closed && !isViewer(state) && (
           <button type="button" class="ghost" id="leave-room" onClick={onLeave}>
             Leave
           </button>
@@ -87,7 +98,7 @@ export function RoomHeader({ state, panelOpen, onBack, onTogglePanel, onLeave }:
   );
 }
 
-/** The invite link of an open room, with a copy button. */
+/** The invite link of an open room (or of a live room, for its host and managers), with a copy button. */
 export function InviteLink({ chatroomId }: { chatroomId: string }): JSX.Element {
   const { notify } = useApp();
   const url = `${location.origin}/?join=${encodeURIComponent(chatroomId)}`;

@@ -12,7 +12,10 @@ type ListedRoom = OngoingRoom | ScheduledRoom;
 
 function subtitle(room: ListedRoom): string {
   if ("lastMessage" in room) {
-    return room.lastMessage ? room.lastMessage.preview : `${room.count} member${room.count === 1 ? "" : "s"}`;
+    const last = room.lastMessage;
+    // A recalled message has an empty preview; otherwise only a message that carries files has no text.
+    if (last) return last.preview || (last.deleted ? "Message deleted" : "Attachment");
+    return `${room.count} member${room.count === 1 ? "" : "s"}`;
   }
   return room.startAt ? `Starts ${dateTimeOf(room.startAt)}` : "Scheduled";
 }

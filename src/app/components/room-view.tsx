@@ -8,8 +8,9 @@ import type { JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useApp } from "../app-context";
 import { composerBlock } from "../room/composer-block";
-import { initialRoomState, isModerator, type RoomState } from "../room/room-state";
+import { initialRoomState, isLive, isModerator, isViewer, type RoomState } from "../room/room-state";
 import { useRoom } from "../room/use-room";
+import { useUploads } from "../room/use-uploads";
 import { Composer, type Draft } from "./composer";
 import { ComposerBanner } from "./composer-banner";
 import { MessageList } from "./message-list";
@@ -41,15 +42,17 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
         if (confirm("Delete this message for everyone?")) void room.recall(entry.message.seq);
       },
       react: (seq, emoji, on) => void room.react(seq, emoji, on),
+      refresh: room.refresh,
     }),
-    [room.retry, room.discard, room.recall, room.react],
+    [room.retry, room.discard, room.recall, room.react, room.refresh],
   );
+  const uploads = useUploads(chatroomId);
 
   const submit = (content: string) => {
     if (draft?.kind === "edit") {
       const { seq, content: before } = draft.entry.message;
       if (content !== before) void room.edit(seq, content);
-    } else room.send(content, draft?.entry);
+    } else room.send(content, draft?.entry, uploads.take());
     setDraft(null);
   };
 
@@ -81,7 +84,7 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
         onTogglePanel={() => setPanelOpen((open) => !open)}
         onLeave={leave}
       />
-      {state.info.isOpen && <InviteLink chatroomId={chatroomId} />}
+      {(state.info.isOpen || isLive(state)) && !isViewer(state) && <InviteLink chatroomId={chatroomId} />}
       <div class="room-body">
         <section class="chat" aria-label="Chat">
           <MessageList
@@ -92,7 +95,7 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
             moderator={isModerator(state.role)}
             handlers={handlers}
           />
-          <TypingIndicator typing={state.typing} me={state.me} />
+          {!isLive(state) && <TypingIndicator typing={state.typing} me={state.me} />}
           <ComposerBanner state={state} />
           <Composer
             disabled={composerBlock(state, Date.now()) !== null}
@@ -100,6 +103,7 @@ function LiveRoom({ initial, onClose }: { initial: RoomState; onClose: () => voi
             onCancelDraft={() => setDraft(null)}
             onSend={submit}
             onTyping={room.typing}
+            uploads={uploads}
           />
         </section>
         <SidePanel

@@ -175,12 +175,15 @@ function withMessage(state: RoomState, message: WireMessage): RoomState {
 function onFrame(state: RoomState, frame: ServerFrame, now: number): RoomState {
   switch (frame.type) {
     case "welcome": {
-      const online = new Set(frame.online);
+      const online = new Set([...frame.online, state.me]);
       const own = patchMember(state.members, state.me, {
         role: frame.role,
         restriction: restrictionOf(frame.restriction),
       });
-      const members = patchEach(own, new Set([...own.keys(), ...online]), (id) => ({ online: online.has(id) }));
+      // A live room lists nobody, its audience is counted (SPEC §8.5): only my own presence is news;
+      // the member list's word on host and managers stands.
+      const listed = frame.mode === "live" ? [state.me] : new Set([...own.keys(), ...online]);
+      const members = patchEach(own, listed, (id) => ({ online: online.has(id) }));
       const onlineCount = frame.onlineCount ?? frame.online.length;
       return { ...state, role: frame.role, muteAll: frame.muteAll, members, onlineCount, closed: null };
     }
@@ -195,6 +198,9 @@ function onFrame(state: RoomState, frame: ServerFrame, now: number): RoomState {
       }));
       return { ...state, entries };
     }
+    case "online":
+      // A live room's audience is counted, not announced one by one (SPEC §8.5).
+      return frame.count === state.onlineCount ? state : { ...state, onlineCount: frame.count };
     case "presence":
       return {
         ...state,
@@ -293,3 +299,15 @@ function patchOffline(state: RoomState): Pick<RoomState, "members" | "onlineCoun
 
 /** Whether the user moderates this room. */
 export const isModerator = (role: Role): boolean => role === "host" || role === "manager";
+
+/** Whether this is a live room (SPEC §8.5): an audience, no typing or read markers relayed. */
+export const isLive = (state: Pick<RoomState, "info">): boolean => state.info.mode === "live";
+
+/**
+ * Whether the user only watches: in a live room the server calls everyone "member" who is not host or
+ * manager, but they have no membership (nothing to leave, nobody to invite).
+ */
+export const isViewer = (state: Pick<RoomState, "info" | "role">): boolean => isLive(state) && state.role === "member";
+
+/** The user's own role as the header names it. */
+export const roleLabel = (state: Pick<RoomState, "info" | "role">): string => (isViewer(state) ? "viewer" : state.role);

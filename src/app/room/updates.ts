@@ -29,7 +29,8 @@ export function updateMessage(
 export function applyUpdate(entries: readonly Entry[], frame: FrameOf<"message_update">): readonly Entry[] {
   const next = updateMessage(entries, frame.seq, (message) => {
     if (frame.deleted) {
-      const { reactions: _r, editedAt: _e, ...kept } = message;
+      // A recall takes the files with it: the room deletes them, and their URLs answer 404 from now on.
+      const { reactions: _r, editedAt: _e, attachments: _a, ...kept } = message;
       return { ...kept, content: "", deleted: true };
     }
     return {

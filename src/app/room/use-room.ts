@@ -10,20 +10,24 @@ import {
   newClientMsgId,
   type RoomSocket,
   SocketError,
+  type WireAttachment,
   type WireMessage,
 } from "../../client";
 import { useApp } from "../app-context";
 import { describe } from "../lib/describe";
 import { mentionsIn } from "./mentions";
-import { type RoomState, roomReducer } from "./room-state";
+import { isLive, isViewer, type RoomState, roomReducer } from "./room-state";
 import { type MessageEntry, newestSeq, oldestSeq } from "./timeline";
 import { type MessageChanges, useMessageChanges } from "./use-message-changes";
 
 /** What the room's components can do. */
 export interface RoomControls extends MessageChanges {
   state: RoomState;
-  /** Sends a message, as a reply to `reply` when given; `@userId` of members become mentions. */
-  send: (content: string, reply?: MessageEntry | null) => void;
+  /**
+   * Sends a message, as a reply to `reply` when given, carrying uploaded `attachments` (the text may
+   * then be empty); `@userId` of members become mentions.
+   */
+  send: (content: string, reply?: MessageEntry | null, attachments?: readonly WireAttachment[]) => void;
   retry: (key: string) => void;
   discard: (key: string) => void;
   loadEarlier: () => Promise<void>;
@@ -77,7 +81,8 @@ export function useRoom(initial: RoomState): RoomControls {
     let readTimer: ReturnType<typeof setTimeout> | null = null;
     let throttleTimer: ReturnType<typeof setTimeout> | null = null;
     const scheduleRead = () => {
-      if (readTimer) return;
+      // A live room's viewer has no member row to hold a read marker (SPEC §8.5): nothing to move.
+      if (readTimer || isViewer(stateRef.current)) return;
       readTimer = setTimeout(() => {
         readTimer = null;
         const newest = newestSeq(stateRef.current.entries);
@@ -121,7 +126,7 @@ export function useRoom(initial: RoomState): RoomControls {
     ];
     socket.connect();
     const newest = newestSeq(initial.entries);
-    if (newest > 0) void attempt(() => api.markRead(chatroomId, newest)).then(roomsChanged);
+    if (newest > 0 && !isViewer(initial)) void attempt(() => api.markRead(chatroomId, newest)).then(roomsChanged);
     return () => {
       for (const off of offs) off();
       if (readTimer) clearTimeout(readTimer);
@@ -137,8 +142,13 @@ export function useRoom(initial: RoomState): RoomControls {
       const socket = socketRef.current;
       const key = `${message.senderId}/${message.clientMsgId}`;
       if (!socket) return;
-      const mentions = message.mentions;
-      const options = { clientMsgId: message.clientMsgId, replyTo: message.replyTo?.seq, mentions };
+      const { mentions, attachments } = message;
+      const options = {
+        clientMsgId: message.clientMsgId,
+        replyTo: message.replyTo?.seq,
+        mentions,
+        attachments: attachments?.map((attachment) => attachment.id),
+      };
       socket.send(message.content, options).then(
         (ack) => dispatch({ type: "sent", message: { ...message, seq: ack.seq, ts: ack.ts } }),
         (error: unknown) => {
@@ -158,7 +168,7 @@ export function useRoom(initial: RoomState): RoomControls {
   );
 
   const send = useCallback(
-    (content: string, reply?: MessageEntry | null) => {
+    (content: string, reply?: MessageEntry | null, attachments: readonly WireAttachment[] = []) => {
       const message: WireMessage = {
         seq: 0,
         senderId: me,
@@ -169,6 +179,8 @@ export function useRoom(initial: RoomState): RoomControls {
       };
       const mentions = mentionsIn(content, stateRef.current.members);
       if (mentions.length > 0) message.mentions = mentions;
+      // Shown from the upload's answers at once; their URLs are as fresh as the room's would be.
+      if (attachments.length > 0) message.attachments = [...attachments];
       if (reply) {
         // Shown at once; the room's own preview replaces it when the message comes back confirmed.
         const { seq, senderId, content: quoted } = reply.message;
@@ -201,7 +213,8 @@ export function useRoom(initial: RoomState): RoomControls {
   }, [chatroomId]);
 
   const typing = useCallback(() => {
-    if (Date.now() - lastTyping.current < TYPING_EVERY_MS) return;
+    // Live rooms do not relay typing (SPEC §8.5); the frame would only spend the socket's budget.
+    if (isLive(stateRef.current) || Date.now() - lastTyping.current < TYPING_EVERY_MS) return;
     lastTyping.current = Date.now();
     socketRef.current?.typing();
   }, []);
