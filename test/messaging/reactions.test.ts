@@ -72,8 +72,6 @@ describe("reactions", () => {
   it("turns a storm of reactions into a few coalesced frames carrying the counts and the actors", async () => {
     const r = await roleRoom();
     const seq = await say(r, r.member, "storm");
-    const watcher = await connect(r.id, r.other);
-    await watcher.next("welcome");
     const users = [r.host, r.manager, r.member, r.other];
     const sockets = await Promise.all(users.map((user) => connect(r.id, user)));
     for (const socket of sockets) await socket.next("welcome");
@@ -81,18 +79,19 @@ describe("reactions", () => {
     for (let round = 0; round < 5; round++) {
       for (const socket of sockets) socket.send({ type: "react", seq, emoji: `e${round}` });
     }
-    const frames: Frame[] = [];
     const done = (frame: Frame) =>
       JSON.stringify(frame.reactions) === JSON.stringify([0, 1, 2, 3, 4].map((i) => ({ emoji: `e${i}`, count: 4 })));
-    try {
-      do frames.push(await watcher.next("reaction", 10_000));
+    // Every socket, reactors included, hears the same few frames. (A socket opened first and left idle
+    // while the others connected sometimes heard nothing in the test pool on a loaded machine although
+    // the room wrote to it: the reactors' own sockets are what this test reads.)
+    for (const socket of sockets) {
+      const frames: Frame[] = [];
+      do frames.push(await socket.next("reaction", 10_000));
       while (!done(frames.at(-1) as Frame));
-    } catch (error) {
-      throw new Error(`${error}; reactors had ${JSON.stringify(sockets.map((s) => s.pending))}`);
+      expect(frames.length).toBeLessThan(20);
+      expect(frames.flatMap((frame) => frame.changes as unknown[])).toHaveLength(20);
+      expect(frames.every((frame) => frame.seq === seq)).toBe(true);
     }
-    expect(frames.length).toBeLessThan(20);
-    expect(frames.flatMap((frame) => frame.changes as unknown[])).toHaveLength(20);
-    expect(frames.every((frame) => frame.seq === seq)).toBe(true);
   });
 });
 
