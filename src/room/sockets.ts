@@ -360,12 +360,14 @@ export class SocketHub implements Fanout {
     let writes = 0;
     // The identity cache holds exactly the open sockets: no runtime call per flush.
     for (const socket of this.all().keys()) {
-      const from = fresh.get(socket) ?? 0;
+      const from = fresh.get(socket);
       let payloads = shared;
-      if (from > 0 || excluded.has(socket)) {
+      // A socket accepted in this window hears nothing queued before it, and its welcome first even when
+      // the queue was empty as it arrived.
+      if (from !== undefined || excluded.has(socket)) {
         payloads = payloadsOf(
           queue
-            .slice(from)
+            .slice(from ?? 0)
             .filter((item) => wants(item.target, socket))
             .map((item) => item.frame),
         );
