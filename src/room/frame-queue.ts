@@ -7,7 +7,7 @@
  * once, as before. Once anything is queued, every later frame queues behind it, so one socket's frames
  * are always handled in the order they arrived.
  */
-import { countEvents, emptyMeter, eventsPerSec, type RateMeter } from "./coalesce";
+import { countWrites, type DeliveryMeter, emptyMeter, writesPerSec } from "./coalesce";
 
 /** Frames per second into the room above which frames are handled in batches. */
 export const FRAMES_BATCH_FROM_PER_SEC = 200;
@@ -19,15 +19,15 @@ export type FrameJob = (now: number) => void;
 export class FrameQueue {
   private jobs: FrameJob[] = [];
   private scheduled = false;
-  private meter: RateMeter = emptyMeter();
+  private meter: DeliveryMeter = emptyMeter();
 
   /** @param drain runs a batch of jobs, in order, in one transaction. */
   constructor(private readonly drain: (jobs: FrameJob[]) => void) {}
 
   /** Runs `job` now when the room is quiet and nothing waits; else queues it for the next batch. */
   handle(job: FrameJob, now: number, runNow: (job: FrameJob) => void): void {
-    this.meter = countEvents(this.meter, 1, now);
-    if (this.jobs.length === 0 && eventsPerSec(this.meter, now) < FRAMES_BATCH_FROM_PER_SEC) {
+    this.meter = countWrites(this.meter, 1, now);
+    if (this.jobs.length === 0 && writesPerSec(this.meter, now) < FRAMES_BATCH_FROM_PER_SEC) {
       runNow(job);
       return;
     }

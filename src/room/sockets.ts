@@ -5,7 +5,7 @@
  * after wake-up. Outgoing frames go through one queue that coalesces what is bound for one socket into
  * a `batch` frame (see {@link SocketHub.flush}).
  */
-import { countEvents, emptyMeter, flushDelay } from "./coalesce";
+import { countWrites, emptyMeter, flushDelay } from "./coalesce";
 import type { Fanout } from "./fanout";
 import type { PresenceReporter } from "./presence-report";
 import { encodeBatch } from "./protocol";
@@ -385,7 +385,7 @@ export class SocketHub implements Fanout {
         }
       }
     }
-    this.meter = countEvents(this.meter, sharedFrames.length, this.lastFlushAt);
+    this.meter = countWrites(this.meter, writes, this.lastFlushAt);
     this.written += writes;
   }
 }

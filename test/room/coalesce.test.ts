@@ -3,11 +3,11 @@ import {
   COALESCE_FROM_PER_SEC,
   COALESCE_FULL_PER_SEC,
   COALESCE_MAX_MS,
-  countEvents,
+  countWrites,
   emptyMeter,
-  eventsPerSec,
   flushDelay,
   windowMs,
+  writesPerSec,
 } from "../../src/room/coalesce";
 
 const T0 = 1_700_000_000_000;
@@ -22,18 +22,18 @@ describe("coalescing window", () => {
     expect(windowMs(10 * COALESCE_FULL_PER_SEC)).toBe(COALESCE_MAX_MS);
   });
 
-  it("counts events over the last second, forgetting older ones", () => {
+  it("counts socket writes over the last second, forgetting older ones", () => {
     let meter = emptyMeter();
-    meter = countEvents(meter, 300, T0);
-    meter = countEvents(meter, 300, T0 + 500);
-    expect(eventsPerSec(meter, T0 + 500)).toBe(600);
+    meter = countWrites(meter, 30_000, T0);
+    meter = countWrites(meter, 30_000, T0 + 500);
+    expect(writesPerSec(meter, T0 + 500)).toBe(60_000);
     // Half a second into the next second, half of the previous second still counts.
-    expect(eventsPerSec(meter, T0 + 1500)).toBe(300);
-    expect(eventsPerSec(meter, T0 + 2500)).toBe(0);
+    expect(writesPerSec(meter, T0 + 1500)).toBe(30_000);
+    expect(writesPerSec(meter, T0 + 2500)).toBe(0);
   });
 
   it("flushes at once in a quiet room, or when nothing was sent during the last window", () => {
-    const busy = countEvents(emptyMeter(), COALESCE_FULL_PER_SEC, T0);
+    const busy = countWrites(emptyMeter(), COALESCE_FULL_PER_SEC, T0);
     expect(flushDelay(emptyMeter(), T0 - 1, T0)).toBe(0);
     expect(flushDelay(busy, T0 - 2, T0)).toBe(COALESCE_MAX_MS - 2);
     expect(flushDelay(busy, T0 - COALESCE_MAX_MS, T0)).toBe(0);
