@@ -60,7 +60,10 @@ export class ChatRoom extends DurableObject<Env> {
       if (chatroomId) await env.USERS.getByName(userId).socketsChanged(chatroomId, change);
     });
     this.hub = new SocketHub(ctx, (userId) => sessions.announceOffline(this.room, userId), reporter);
-    this.frames = new FrameQueue((jobs) => this.runFrames(jobs));
+    this.frames = new FrameQueue(
+      (jobs) => this.runFrames(jobs),
+      () => ctx.storage.sync(),
+    );
     this.indexer = new RoomIndexer(env.DB, this.store);
     // Webhooks are off while WEBHOOK_URL is unset: then no event is even recorded (SPEC §8.4).
     const webhooks = env.WEBHOOK_URL ? new WebhookOutbox(env.WEBHOOKS, this.store, () => this.settle()) : undefined;
