@@ -3,7 +3,7 @@
  * The Wildfire envelope: always HTTP 200 with {code, msg, result?}. The only file that knows
  * Wildfire's numeric codes (SPEC §2).
  */
-import { z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ErrorKind } from "../errors";
@@ -83,3 +83,21 @@ export const uncompressed = createMiddleware(async function uncompressed(c, next
   c.res.headers.set("Content-Encoding", "identity");
   c.res.headers.set("Cache-Control", "no-store, no-transform");
 });
+
+/** Builds the OpenAPI route of one admin path; `reply` is its Wildfire envelope. */
+export function adminRoute<B extends z.ZodType, R extends z.ZodType>(path: string, body: B, reply: R, summary: string) {
+  return createRoute({
+    method: "post",
+    path,
+    summary,
+    tags: ["admin"],
+    security: [{ wildfireSign: [] }],
+    request: { body: { content: { "application/json": { schema: body } }, required: true } },
+    responses: {
+      200: {
+        description: "Always HTTP 200: code 0 (with `result` where the route has one), or a Wildfire error code",
+        content: { "application/json": { schema: reply } },
+      },
+    },
+  });
+}

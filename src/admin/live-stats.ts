@@ -7,12 +7,12 @@
  * Worker gathers the shards with one RPC each, so the room object answers for itself alone.
  * Mounted into the admin app, so the signature, body limit and envelope apply.
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { unwrap } from "../errors";
 import { shardName } from "../live/shard-of";
 import { validationHook } from "../validation";
-import { envelope, success } from "./envelope";
+import { adminRoute, envelope, success } from "./envelope";
 import { ChatroomRef } from "./schemas";
 
 const Count = z.number().int().min(0);
@@ -67,20 +67,12 @@ export const LiveStats = z
   })
   .openapi("AdminLiveStats");
 
-const liveStatsRoute = createRoute({
-  method: "post",
-  path: "/chatroom/live_stats",
-  summary: "Work counters of the room object and of each of its shards (edgeroom extension; 253 for an unknown room)",
-  tags: ["admin"],
-  security: [{ wildfireSign: [] }],
-  request: { body: { content: { "application/json": { schema: ChatroomRef } }, required: true } },
-  responses: {
-    200: {
-      description: "Always HTTP 200: code 0 with `result`, or a Wildfire error code",
-      content: { "application/json": { schema: envelope(LiveStats) } },
-    },
-  },
-});
+const liveStatsRoute = adminRoute(
+  "/chatroom/live_stats",
+  ChatroomRef,
+  envelope(LiveStats),
+  "Work counters of the room object and of each of its shards (edgeroom extension; 253 for an unknown room)",
+);
 
 /** The route, mounted into the admin app at its root. */
 export const adminStatsApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -3,7 +3,7 @@
  * The Wildfire IM admin chatroom API (SPEC §2): signed POST routes, one short handler each,
  * answered in the Wildfire envelope. Unknown paths answer 254.
  */
-import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { mintFreshToken } from "../api/tokens";
 import { upsertProfile } from "../directory/store";
 import type { AppEnv } from "../env";
@@ -11,7 +11,7 @@ import { AppError, invalidParam, unwrap } from "../errors";
 import { CONTENT_MAX, TOKEN_TTL_DEFAULT_SECONDS } from "../limits";
 import { SendMessage as ChatSend } from "../room/protocol";
 import { bodyLimitGuard, validationHook } from "../validation";
-import { adminOnError, Done, done, envelope, success } from "./envelope";
+import { adminOnError, adminRoute, Done, done, envelope, success } from "./envelope";
 import { adminStatsApp } from "./live-stats";
 import * as S from "./schemas";
 import { adminSignature } from "./sign-middleware";
@@ -19,24 +19,6 @@ import { adminUserApp } from "./user-routes";
 import { adminWebhookApp } from "./webhook-routes";
 
 const ADMIN: { kind: "admin" } = { kind: "admin" };
-
-/** Builds the OpenAPI route of one admin path; `reply` is its Wildfire envelope. */
-function adminRoute<B extends z.ZodType, R extends z.ZodType>(path: string, body: B, reply: R, summary: string) {
-  return createRoute({
-    method: "post",
-    path,
-    summary,
-    tags: ["admin"],
-    security: [{ wildfireSign: [] }],
-    request: { body: { content: { "application/json": { schema: body } }, required: true } },
-    responses: {
-      200: {
-        description: "Always HTTP 200: code 0 (with `result` where the route has one), or a Wildfire error code",
-        content: { "application/json": { schema: reply } },
-      },
-    },
-  });
-}
 
 /** The admin sub-app, mounted at /admin. */
 export const adminApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

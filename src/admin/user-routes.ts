@@ -3,11 +3,11 @@
  * Admin routes answered by the per-user object (SPEC §8.1, §8.2): token revocation and the room a
  * user is in now. Mounted into the admin app, so the signature, body limit and envelope apply.
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { bodyLimitGuard, Id, validationHook } from "../validation";
-import { envelope, success } from "./envelope";
+import { adminRoute, envelope, success } from "./envelope";
 
 /** POST /admin/user/revoke_tokens. */
 export const RevokeTokens = z.object({ userId: Id }).openapi("AdminRevokeTokens");
@@ -23,22 +23,9 @@ export const UserChatroom = z
   .object({ userId: z.string(), chatroomId: z.string(), clientId: z.string(), platform: z.number().int() })
   .openapi("AdminUserChatroom");
 
-function route<B extends z.ZodType, R extends z.ZodType>(path: string, body: B, result: R, summary: string) {
-  return createRoute({
-    method: "post",
-    path,
-    summary,
-    tags: ["admin"],
-    security: [{ wildfireSign: [] }],
-    request: { body: { content: { "application/json": { schema: body } }, required: true } },
-    responses: {
-      200: {
-        description: "Always HTTP 200: code 0 with `result`, or a Wildfire error code",
-        content: { "application/json": { schema: envelope(result) } },
-      },
-    },
-  });
-}
+/** One signed admin route answering `result` in the Wildfire envelope. */
+const route = <B extends z.ZodType, R extends z.ZodType>(path: string, body: B, result: R, summary: string) =>
+  adminRoute(path, body, envelope(result), summary);
 
 /** The routes, mounted into the admin app at its root. */
 export const adminUserApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -4,12 +4,12 @@
  * acknowledged within the retries, recorded by the dead-letter queue's consumer. List them; send chosen
  * ones again (to the webhook queue, with fresh retries), which removes them from the list once queued.
  */
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { bodyLimitGuard, validationHook } from "../validation";
 import { dropDeadLetters, findDeadLetters, listDeadLetters } from "../webhooks/dead-letters";
 import { WebhookEvent } from "../webhooks/events";
-import { envelope, success } from "./envelope";
+import { adminRoute, envelope, success } from "./envelope";
 import { absent } from "./schemas";
 
 /** Dead letters per page, and event ids per redelivery (the Queues batch limit is 100 messages). */
@@ -50,22 +50,9 @@ export const Redelivered = z
   .object({ redelivered: z.array(z.string()), missing: z.array(z.string()) })
   .openapi("AdminRedelivered");
 
-function route<B extends z.ZodType, R extends z.ZodType>(path: string, body: B, result: R, summary: string) {
-  return createRoute({
-    method: "post",
-    path,
-    summary,
-    tags: ["admin"],
-    security: [{ wildfireSign: [] }],
-    request: { body: { content: { "application/json": { schema: body } }, required: true } },
-    responses: {
-      200: {
-        description: "Always HTTP 200: code 0 with `result`, or a Wildfire error code",
-        content: { "application/json": { schema: envelope(result) } },
-      },
-    },
-  });
-}
+/** One signed admin route answering `result` in the Wildfire envelope. */
+const route = <B extends z.ZodType, R extends z.ZodType>(path: string, body: B, result: R, summary: string) =>
+  adminRoute(path, body, envelope(result), summary);
 
 /** The routes, mounted into the admin app at its root. */
 export const adminWebhookApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

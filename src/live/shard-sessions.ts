@@ -29,9 +29,6 @@ export interface ShardState {
   reply(socket: WebSocket, frame: string): void;
 }
 
-/** Retry-After for a connect refused because the user already has MAX_SOCKETS_PER_USER open. */
-const SOCKETS_FULL_RETRY_SEC = 5;
-
 /** The role a user has in the room, from the view. */
 function roleOf(view: ShardView, userId: string): "host" | "manager" | "member" {
   if (view.hostId === userId) return "host";
@@ -42,19 +39,7 @@ function roleOf(view: ShardView, userId: string): "host" | "manager" | "member" 
 export function admissionRefusal(shard: ShardState, session: UpgradeSession, now: number): Failure | null {
   if (shard.view.state === 2) return fail("conflict", "the room has ended");
   if (isBanned(shard.restrictions.get(session.userId), now)) return fail("banned", "you are banned from this room");
-  const { maxSocketsPerUser, connectsPer10s } = shard.limits;
-  if (shard.sockets.openSockets(session.userId).length >= maxSocketsPerUser) {
-    return fail("rate_limited", `too many open sockets: at most ${maxSocketsPerUser} per user in a room`, {
-      retryAfterSec: SOCKETS_FULL_RETRY_SEC,
-    });
-  }
-  const connect = shard.sockets.admitConnect(session.userId, now, connectsPer10s);
-  if (!connect.ok) {
-    return fail("rate_limited", `too many connects: at most ${connectsPer10s} per 10 s`, {
-      retryAfterSec: connect.retryAfterSec,
-    });
-  }
-  return null;
+  return shard.sockets.connectRefusal(session.userId, now, shard.limits);
 }
 
 /** Accepts a viewer: the welcome, then what they missed from the ring (or `resync`), then live traffic. */

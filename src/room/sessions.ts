@@ -19,26 +19,12 @@ import type { UpgradeSession } from "./upgrade";
 
 /** Messages per batch frame when replaying after `since`. */
 const REPLAY_BATCH = 100;
-/** Retry-After for a connect refused because the user already has MAX_SOCKETS_PER_USER open. */
-const SOCKETS_FULL_RETRY_SEC = 5;
 
 /** Why a user may not open another socket now (room rules first, then the per-user limits), or null. */
 export function admissionRefusal(room: RoomCore, session: UpgradeSession, now: number): Failure | null {
   const refusal = room.connectRefusal(session.userId, now);
   if (refusal) return refusal;
-  const { maxSocketsPerUser, connectsPer10s } = room.limits;
-  if (room.sockets.openSockets(session.userId).length >= maxSocketsPerUser) {
-    return fail("rate_limited", `too many open sockets: at most ${maxSocketsPerUser} per user in a room`, {
-      retryAfterSec: SOCKETS_FULL_RETRY_SEC,
-    });
-  }
-  const connect = room.sockets.admitConnect(session.userId, now, connectsPer10s);
-  if (!connect.ok) {
-    return fail("rate_limited", `too many connects: at most ${connectsPer10s} per 10 s`, {
-      retryAfterSec: connect.retryAfterSec,
-    });
-  }
-  return null;
+  return room.sockets.connectRefusal(session.userId, now, room.limits);
 }
 
 /** Accepts a member's socket: welcome, then the missed messages (or resync), then live traffic. */

@@ -5,6 +5,8 @@
  * after wake-up. Outgoing frames go through one queue that coalesces what is bound for one socket into
  * a `batch` frame (see {@link SocketHub.flush}).
  */
+import { type Failure, fail } from "../errors";
+import type { Limits } from "../limits";
 import { countWrites, emptyMeter, flushDelay } from "./coalesce";
 import type { Fanout } from "./fanout";
 import type { PresenceReporter } from "./presence-report";
@@ -76,6 +78,9 @@ function isIdentity(value: unknown): value is SocketIdentity {
   return typeof value === "object" && value !== null && typeof (value as SocketIdentity).userId === "string";
 }
 
+/** Retry-After for a connect refused because the user already has MAX_SOCKETS_PER_USER open. */
+const SOCKETS_FULL_RETRY_SEC = 5;
+
 /** The connection registry of one room (or shard) object. */
 export class SocketHub implements Fanout {
   /** Identity per open socket, and open sockets per user; null until rebuilt after wake-up. */
@@ -110,6 +115,30 @@ export class SocketHub implements Fanout {
     if (!typingDue(this.typingAt.get(userId), now, intervalMs)) return false;
     this.typingAt.set(userId, now);
     return true;
+  }
+
+  /**
+   * Why the user may not open another socket here now (SPEC §8.1: MAX_SOCKETS_PER_USER open, then
+   * CONNECTS_PER_10S), or null; a connect that passes is counted.
+   */
+  connectRefusal(
+    userId: string,
+    now: number,
+    limits: Pick<Limits, "maxSocketsPerUser" | "connectsPer10s">,
+  ): Failure | null {
+    const { maxSocketsPerUser, connectsPer10s } = limits;
+    if (this.openSockets(userId).length >= maxSocketsPerUser) {
+      return fail("rate_limited", `too many open sockets: at most ${maxSocketsPerUser} per user in a room`, {
+        retryAfterSec: SOCKETS_FULL_RETRY_SEC,
+      });
+    }
+    const connect = this.admitConnect(userId, now, connectsPer10s);
+    if (!connect.ok) {
+      return fail("rate_limited", `too many connects: at most ${connectsPer10s} per 10 s`, {
+        retryAfterSec: connect.retryAfterSec,
+      });
+    }
+    return null;
   }
 
   /** Counts a connect against CONNECTS_PER_10S for the user, or says how long to wait. */
