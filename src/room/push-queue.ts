@@ -27,6 +27,8 @@ export class PushQueue {
   private failures = 0;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private paused = false;
+  /** Waiting for everything queued so far to reach the shard (see `drained`). */
+  private idle: (() => void)[] = [];
   /** Pushes sent (retries included), for the room's work counters. */
   pushes = 0;
 
@@ -51,6 +53,12 @@ export class PushQueue {
     if (!this.inFlight) this.send();
   }
 
+  /** Resolves once the shard took everything queued so far (or the stream paused: nothing more will go). */
+  drained(): Promise<void> {
+    if (this.paused || (this.inFlight === null && this.queued.length === 0)) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
   /** Sends a push now even with nothing to carry (a restarted room tells its shards its new epoch). */
   sync(): void {
     if (this.paused || this.inFlight) return;
@@ -66,6 +74,11 @@ export class PushQueue {
     this.failures = 0;
     if (this.retry !== null) clearTimeout(this.retry);
     this.retry = null;
+    this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** Lets the stream flow again (the shard said hello); numbering goes on. */
@@ -75,7 +88,10 @@ export class PushQueue {
 
   private send(): void {
     if (this.inFlight === null) {
-      if (this.queued.length === 0) return;
+      if (this.queued.length === 0) {
+        this.wakeIdle();
+        return;
+      }
       this.inFlight = { n: this.next++, entries: this.queued.splice(0, PUSH_MAX_ENTRIES) };
     }
     const push = this.inFlight;

@@ -12,6 +12,19 @@ import type { Fanout, StreamTag } from "./fanout";
 import { PushQueue } from "./push-queue";
 import type { Restriction } from "./restrictions";
 
+/** How long a close waits for a shard that keeps failing to take the frames before it. */
+const CLOSE_WAIT_MS = 10_000;
+
+/** Resolves when the queue drained, or after CLOSE_WAIT_MS when its shard keeps failing. */
+function drainedOrLate(queue: PushQueue | undefined): Promise<void> {
+  if (!queue) return Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLOSE_WAIT_MS);
+  });
+  return Promise.race([queue.drained(), late]).finally(() => clearTimeout(timer));
+}
+
 /** The shard objects' methods the room calls. */
 export interface ShardStub {
   deliver(push: { epoch: string; n: number; entries: StreamEntry[]; view: ShardView }): Promise<void>;
@@ -155,9 +168,11 @@ export class ShardFanout implements Fanout {
   closeAll(code: number, reason: string): void {
     this.flush();
     for (let index = 0; index < this.deps.shards; index++) {
-      void this.deps
-        .shard(shardName(this.deps.chatroomId, index))
-        .closeAll(code, reason)
+      // The room's last frames (an ended room's `ending` and `ended`) travel in the shard's stream, a
+      // separate call from this close: the close waits until the shard took them, or CLOSE_WAIT_MS.
+      const queue = this.active.has(index) ? this.queues.get(index) : undefined;
+      void drainedOrLate(queue)
+        .then(() => this.deps.shard(shardName(this.deps.chatroomId, index)).closeAll(code, reason))
         .catch((error: unknown) => console.error(JSON.stringify({ at: "ChatRoom.closeAll", error: String(error) })));
     }
   }
