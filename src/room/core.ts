@@ -23,7 +23,7 @@ import { ReactionFeed } from "./reaction-feed";
 import { activeOrNull, isBanned, type Restriction } from "./restrictions";
 import type { ShardFanout } from "./shard-fanout";
 import { CLOSE_ROOM_ENDED, type SocketHub } from "./sockets";
-import type { RoomMeta, RoomStore } from "./store";
+import type { MemberRow, RoomMeta, RoomStore } from "./store";
 import { Transaction } from "./transaction";
 import type { Actor, RoomInfo } from "./types";
 import type { WebhookOutbox } from "./webhook-outbox";
@@ -55,6 +55,16 @@ export interface RoomOptions {
 }
 
 /** Why a room ended. */
+/** A sender as one send sees them (see `RoomCore.sender`). */
+export interface Sender {
+  userId: string;
+  role: ActorRole;
+  /** Has a member row (a live room's viewers have none). */
+  isMember: boolean;
+  lastSentAt: number | null;
+  bucket: Bucket | null;
+}
+
 export type EndReason = "deleted" | "timeUp" | "empty";
 
 /** The state, caches and shared rules of one room object; commands live in membership, moderation and messaging. */
@@ -309,21 +319,26 @@ export class RoomCore {
     this.settle(now);
   }
 
-  /** A sender's slow-mode clock and send bucket: their member row, or a live viewer's entry in memory. */
-  senderState(userId: string): { lastSentAt: number | null; bucket: Bucket | null } {
+  /**
+   * Who is sending, read once per send: their role, and their slow-mode clock and send bucket (their
+   * member row, or a live viewer's entry in memory). Pass it on to `recordSend`/`recordBucket`.
+   */
+  sender(userId: string): Sender {
     const member = this.rows.members.get(userId);
-    if (member) return { lastSentAt: member.lastSentAt, bucket: member.bucket };
-    return this.#viewers.get(userId) ?? { lastSentAt: null, bucket: null };
+    const role = this.#meta ? this.roleIn(this.#meta, userId, member) : "none";
+    if (member) return { userId, role, isMember: true, lastSentAt: member.lastSentAt, bucket: member.bucket };
+    const viewer = this.#viewers.get(userId);
+    return { userId, role, isMember: false, lastSentAt: viewer?.lastSentAt ?? null, bucket: viewer?.bucket ?? null };
   }
 
   /** Records a send (inside its write): on the member row, or for a live viewer in memory (LRU-bounded). */
-  recordSend(userId: string, now: number, bucket: Bucket, seq: number): void {
-    if (this.rows.members.get(userId)) {
-      this.rows.members.recordSend(userId, now, bucket, seq);
+  recordSend(sender: Sender, now: number, bucket: Bucket, seq: number): void {
+    if (sender.isMember) {
+      this.rows.members.recordSend(sender.userId, now, bucket, seq);
       return;
     }
-    this.#viewers.delete(userId);
-    this.#viewers.set(userId, { lastSentAt: now, bucket });
+    this.#viewers.delete(sender.userId);
+    this.#viewers.set(sender.userId, { lastSentAt: now, bucket });
     if (this.#viewers.size > VIEWER_SENDERS_MAX) {
       const oldest = this.#viewers.keys().next().value;
       if (oldest !== undefined) this.#viewers.delete(oldest);
@@ -331,9 +346,9 @@ export class RoomCore {
   }
 
   /** Records a spent send token alone (an edit): on the member row, or a live viewer's entry. */
-  recordBucket(userId: string, bucket: Bucket): void {
-    if (this.rows.members.get(userId)) this.rows.members.saveBucket(userId, bucket);
-    else this.#viewers.set(userId, { lastSentAt: this.senderState(userId).lastSentAt, bucket });
+  recordBucket(sender: Sender, bucket: Bucket): void {
+    if (sender.isMember) this.rows.members.saveBucket(sender.userId, bucket);
+    else this.#viewers.set(sender.userId, { lastSentAt: sender.lastSentAt, bucket });
   }
 
   /**
@@ -354,19 +369,26 @@ export class RoomCore {
 
   // ── who is asking ────────────────────────────────────────────────────
 
+  /** Whether the user is in the room (a member; in a live room, anyone): `roleOf` without the manager lookup. */
+  inRoom(userId: string): boolean {
+    const meta = this.#meta;
+    return meta !== null && (meta.mode === "live" || this.rows.members.get(userId) !== null);
+  }
+
   /** A user's role in the room (`none` when not a member). */
   roleOf(userId: string): ActorRole {
     return this.#meta ? this.roleIn(this.#meta, userId) : "none";
   }
 
-  private roleIn(meta: Readonly<RoomMeta>, userId: string): ActorRole {
+  /** `member` is the user's row when the caller has read it already (null: not a member). */
+  private roleIn(meta: Readonly<RoomMeta>, userId: string, member?: MemberRow | null): ActorRole {
     if (meta.mode === "live") {
       // A live room's audience needs no membership (SPEC §8.5): every signed-in user is a member there
       // (a ban is checked on its own); host and managers are designations.
       if (meta.hostId === userId) return "host";
       return this.rows.members.isManager(userId) ? "manager" : "member";
     }
-    if (!this.rows.members.get(userId)) return "none";
+    if (!(member === undefined ? this.rows.members.get(userId) : member)) return "none";
     if (meta.hostId === userId) return "host";
     return this.rows.members.isManager(userId) ? "manager" : "member";
   }

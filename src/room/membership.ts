@@ -168,7 +168,7 @@ export function join(
   const meta = room.meta;
   if (!meta) return fail("not_found", NOT_FOUND);
   if (isBanned(room.rows.restrictions.get(userId), now)) return fail("banned", "you are banned from this room");
-  if (room.roleOf(userId) !== "none") return ok(room.describe(userId, now));
+  if (room.inRoom(userId)) return ok(room.describe(userId, now));
   if (meta.state === 2) return fail("conflict", "the room has ended");
   if (!meta.isOpen) return fail("forbidden", "this room is closed: ask a member to invite you");
   if (room.rows.members.count() >= room.limits.maxMembers) return fail("conflict", "the room is full");
@@ -186,7 +186,7 @@ export function leave(room: RoomCore, userId: string, now: number): Result<{ end
   if (!meta) return fail("not_found", NOT_FOUND);
   // A live room's viewer has no membership to leave (SPEC §8.5): closing the socket is leaving.
   if (meta.mode === "live" && !room.rows.members.get(userId)) return ok({ ended: false });
-  if (room.roleOf(userId) === "none") return fail("not_in_room", "you are not a member of this room");
+  if (!room.inRoom(userId)) return fail("not_in_room", "you are not a member of this room");
   const heir = room.write(now, (tx) => {
     tx.event("leave", { userId });
     return room.removeMember(tx, userId);

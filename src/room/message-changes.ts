@@ -71,6 +71,7 @@ export function edit(room: RoomCore, userId: string, seq: number, content: strin
   const message = found.value;
   if (message.senderId !== userId) return fail("forbidden", "only the sender may edit a message");
   if (message.deleted) return fail("conflict", "seq: the message was recalled");
+  const sender = room.sender(userId);
   const decision = checkSend(
     {
       state: gate.meta.state,
@@ -80,7 +81,7 @@ export function edit(room: RoomCore, userId: string, seq: number, content: strin
       // Slow mode paces new messages, not corrections.
       slowModeSeconds: 0,
       lastSentAt: null,
-      bucket: room.senderState(userId).bucket,
+      bucket: sender.bucket,
       ratePerSec: room.limits.sendRatePerSec,
       burst: room.limits.sendBurst,
       bypassModeration: false,
@@ -92,7 +93,7 @@ export function edit(room: RoomCore, userId: string, seq: number, content: strin
   const updateSeq = room.write(now, (tx) => {
     const version = tx.nextUpdateSeq();
     room.rows.messages.edit(seq, content, now, version);
-    room.recordBucket(userId, decision.bucket);
+    room.recordBucket(sender, decision.bucket);
     tx.previewChanged(seq);
     tx.event("edit", { seq, senderId: userId, content, editedAt: now });
     return version;

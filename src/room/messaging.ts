@@ -88,8 +88,8 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
   if (!admin && message.contentType !== undefined && isReservedContentType(message.contentType)) {
     return fail("invalid_param", "contentType: reserved for messages sent by the server", { field: "contentType" });
   }
-  const sender = room.senderState(senderId);
-  const role = room.roleOf(senderId);
+  const sender = room.sender(senderId);
+  const role = sender.role;
   const restriction = room.rows.restrictions.get(senderId);
   // Who may speak at all comes first: a banned or removed user retrying an old id learns so.
   if (isBanned(restriction, now)) return fail("banned", "you are banned from this room");
@@ -143,7 +143,7 @@ export function send(room: RoomCore, senderId: string, message: SendMessage, adm
       attachments: [...files.value.keys()],
     };
     tx.appendMessage(row);
-    room.recordSend(senderId, now, decision.bucket, row.seq);
+    room.recordSend(sender, now, decision.bucket, row.seq);
     if (row.attachments.length > 0) room.rows.attachments.bind(row.attachments, row.seq);
     // The event names the files (not their expiring URLs) so a receiver knows what the message carries.
     const carried = [...files.value.values()].map(({ id, contentType, size, width, height, name }) => ({

@@ -47,7 +47,7 @@ export function setRestriction(
   // A lower rank that strengthens a restriction leaves it owned by the higher rank that set it.
   const setBy = Math.max(rank, activeOrNull(current, now)?.setBy ?? rank) as SetterRank;
   const restriction: Restriction = { userId, status, expiresAt, reason, setBy };
-  const removing = status === 2 && room.roleOf(userId) !== "none";
+  const removing = status === 2 && room.inRoom(userId);
   const heir = room.write(now, (tx) => {
     tx.restrict(restriction);
     const until = expiresAt === 0 ? null : expiresAt;

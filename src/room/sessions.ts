@@ -134,7 +134,7 @@ export function onMessage(
   } else if (!frame.ok) {
     room.sockets.saveBudget(socket, verdict.budget, false);
     sendError(room, socket, frame);
-  } else if (room.roleOf(identity.userId) === "none") {
+  } else if (!room.inRoom(identity.userId)) {
     // A removed member's frames arrive only in the instant before its close lands.
     room.sockets.closeUser(identity.userId, CLOSE_REMOVED, "not a member");
   } else {
