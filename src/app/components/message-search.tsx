@@ -8,7 +8,7 @@ import { useState } from "preact/hooks";
 import type { SearchPage } from "../../client";
 import { useApp } from "../app-context";
 import { dateTimeOf } from "../lib/format";
-import { Icon } from "./icons";
+import { IconButton } from "./icon-button";
 import { reveal } from "./message-parts";
 
 /** Results shown per search. */
@@ -51,11 +51,7 @@ export function MessageSearch({ chatroomId }: { chatroomId: string }): JSX.Eleme
           value={query}
           onInput={(event) => setQuery(event.currentTarget.value)}
         />
-        {found && (
-          <button type="button" class="icon-button small" onClick={clear} aria-label="Clear search">
-            <Icon name="close" size={16} />
-          </button>
-        )}
+        {found && <IconButton icon="close" iconSize={16} label="Clear search" onClick={clear} class="small" />}
       </form>
       {busy && <p class="muted search-note">Searching…</p>}
       {found && !busy && (

@@ -7,7 +7,7 @@ import type { JSX } from "preact";
 import { useCallback, useMemo, useState } from "preact/hooks";
 import type { Role } from "../../client";
 import { isModerator, type Member } from "../room/room-state";
-import { Icon } from "./icons";
+import { IconButton } from "./icon-button";
 import { MemberList, sortMembers } from "./member-list";
 import { MessageSearch } from "./message-search";
 import { ModerationPanel } from "./moderation-panel";
@@ -49,9 +49,7 @@ export function SidePanel(props: SidePanelProps): JSX.Element {
         <h3>
           People <span class="muted">{live ? `· ${onlineCount} online` : ""}</span>
         </h3>
-        <button type="button" class="icon-button panel-close" onClick={onClose} aria-label="Hide people">
-          <Icon name="close" size={18} />
-        </button>
+        <IconButton icon="close" iconSize={18} label="Hide people" onClick={onClose} class="panel-close" />
       </div>
       <MessageSearch chatroomId={chatroomId} />
       <input
