@@ -10,6 +10,7 @@ import { useApp } from "../app-context";
 import { dateTimeOf } from "../lib/format";
 import { IconButton } from "./icon-button";
 import { reveal } from "./message-parts";
+import { SearchField } from "./search-field";
 
 /** Results shown per search. */
 const RESULTS = 20;
@@ -43,14 +44,7 @@ export function MessageSearch({ chatroomId }: { chatroomId: string }): JSX.Eleme
   return (
     <section class="message-search" aria-label="Search messages">
       <form onSubmit={search} class="search-form">
-        <input
-          type="search"
-          class="search"
-          aria-label="Search messages"
-          placeholder="Search messages"
-          value={query}
-          onInput={(event) => setQuery(event.currentTarget.value)}
-        />
+        <SearchField label="Search messages" value={query} onInput={setQuery} />
         {found && <IconButton icon="close" iconSize={16} label="Clear search" onClick={clear} class="small" />}
       </form>
       {busy && <p class="muted search-note">Searching…</p>}

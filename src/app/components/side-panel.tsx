@@ -11,6 +11,7 @@ import { IconButton } from "./icon-button";
 import { MemberList, sortMembers } from "./member-list";
 import { MessageSearch } from "./message-search";
 import { ModerationPanel } from "./moderation-panel";
+import { SearchField } from "./search-field";
 
 /** Props of {@link SidePanel}. */
 export interface SidePanelProps {
@@ -52,14 +53,7 @@ export function SidePanel(props: SidePanelProps): JSX.Element {
         <IconButton icon="close" iconSize={18} label="Hide people" onClick={onClose} class="panel-close" />
       </div>
       <MessageSearch chatroomId={chatroomId} />
-      <input
-        type="search"
-        class="search"
-        aria-label="Search people"
-        placeholder="Search people"
-        value={query}
-        onInput={(event) => setQuery(event.currentTarget.value)}
-      />
+      <SearchField label="Search people" value={query} onInput={setQuery} />
       <MemberList members={shown} me={me} onPick={moderator ? pick : null} />
       {moderator && (
         <ModerationPanel
