@@ -11,6 +11,7 @@ import { ATTACHMENT_TYPES } from "../../attachments/media";
 import { CONTENT_MAX } from "../../limits";
 import type { MessageEntry } from "../room/timeline";
 import type { Uploads } from "../room/use-uploads";
+import { IconButton } from "./icon-button";
 import { Icon } from "./icons";
 import { UploadChips } from "./upload-chips";
 
@@ -48,14 +49,13 @@ function DraftBar({ draft, onCancel }: { draft: Draft; onCancel: () => void }): 
           </>
         )}
       </span>
-      <button
-        type="button"
-        class="icon-button small"
+      <IconButton
+        icon="close"
+        iconSize={16}
+        label={draft.kind === "reply" ? "Cancel reply" : "Cancel edit"}
         onClick={onCancel}
-        aria-label={draft.kind === "reply" ? "Cancel reply" : "Cancel edit"}
-      >
-        <Icon name="close" size={16} />
-      </button>
+        class="small"
+      />
     </div>
   );
 }
@@ -145,17 +145,15 @@ export function Composer({ disabled, draft, onCancelDraft, onSend, onTyping, upl
         />
       )}
       {canAttach && <UploadChips items={uploads.items} onRemove={uploads.remove} />}
-      <button
-        type="button"
-        id="composer-attach"
-        class="icon-button attach"
-        aria-label="Attach files"
+      <IconButton
+        icon="attach"
+        label="Attach files"
         title="Attach images or files (or drop or paste them here)"
-        disabled={!canAttach}
         onClick={() => picker.current?.click()}
-      >
-        <Icon name="attach" />
-      </button>
+        class="attach"
+        id="composer-attach"
+        disabled={!canAttach}
+      />
       <input
         ref={picker}
         id="composer-files"

@@ -9,6 +9,7 @@ import type { WireMessage } from "../../client";
 import type { MessageEntry } from "../room/timeline";
 import type { Reaction } from "../room/updates";
 import type { RefreshMessage } from "./attachment-list";
+import { IconButton, type IconButtonProps } from "./icon-button";
 import { Icon } from "./icons";
 
 /** Scrolls to a message if it is rendered, and flashes it; false when it is not in the list. */
@@ -92,6 +93,13 @@ export interface MessageActionsProps {
   handlers: MessageHandlers;
 }
 
+type ActionButtonProps = Pick<IconButtonProps, "icon" | "label" | "title" | "onClick">;
+
+/** One message action: a small icon button whose tooltip is its label unless a shorter one is given. */
+function ActionButton({ icon, label, title = label, onClick }: ActionButtonProps): JSX.Element {
+  return <IconButton icon={icon} iconSize={16} label={label} title={title} onClick={onClick} class="small" />;
+}
+
 /** Hover / focus actions: reply, react, edit and delete where allowed, copy. */
 export function MessageActions({ entry, canEdit, canRecall, handlers }: MessageActionsProps): JSX.Element {
   const { seq, content } = entry.message;
@@ -103,16 +111,9 @@ export function MessageActions({ entry, canEdit, canRecall, handlers }: MessageA
   };
   return (
     <div class="msg-actions">
-      <button
-        type="button"
-        class="icon-button small"
-        onClick={() => handlers.reply(entry)}
-        aria-label="Reply"
-        title="Reply"
-      >
-        <Icon name="reply" size={16} />
-      </button>
+      <ActionButton icon="reply" label="Reply" onClick={() => handlers.reply(entry)} />
       <details class="react-menu">
+        {/* A summary, not an IconButton: details/summary opens the menu without script, styled alike. */}
         <summary class="icon-button small" aria-label="React" title="React">
           <Icon name="smile" size={16} />
         </summary>
@@ -131,31 +132,9 @@ export function MessageActions({ entry, canEdit, canRecall, handlers }: MessageA
           ))}
         </div>
       </details>
-      {canEdit && (
-        <button
-          type="button"
-          class="icon-button small"
-          onClick={() => handlers.edit(entry)}
-          aria-label="Edit"
-          title="Edit"
-        >
-          <Icon name="edit" size={16} />
-        </button>
-      )}
-      {canRecall && (
-        <button
-          type="button"
-          class="icon-button small"
-          onClick={() => handlers.recall(entry)}
-          aria-label="Delete for everyone"
-          title="Delete for everyone"
-        >
-          <Icon name="trash" size={16} />
-        </button>
-      )}
-      <button type="button" class="icon-button small" onClick={copy} aria-label="Copy message text" title="Copy">
-        <Icon name="copy" size={16} />
-      </button>
+      {canEdit && <ActionButton icon="edit" label="Edit" onClick={() => handlers.edit(entry)} />}
+      {canRecall && <ActionButton icon="trash" label="Delete for everyone" onClick={() => handlers.recall(entry)} />}
+      <ActionButton icon="copy" label="Copy message text" title="Copy" onClick={copy} />
     </div>
   );
 }

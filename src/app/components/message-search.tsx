@@ -8,8 +8,9 @@ import { useState } from "preact/hooks";
 import type { SearchPage } from "../../client";
 import { useApp } from "../app-context";
 import { dateTimeOf } from "../lib/format";
-import { Icon } from "./icons";
+import { IconButton } from "./icon-button";
 import { reveal } from "./message-parts";
+import { SearchField } from "./search-field";
 
 /** Results shown per search. */
 const RESULTS = 20;
@@ -43,19 +44,8 @@ export function MessageSearch({ chatroomId }: { chatroomId: string }): JSX.Eleme
   return (
     <section class="message-search" aria-label="Search messages">
       <form onSubmit={search} class="search-form">
-        <input
-          type="search"
-          class="search"
-          aria-label="Search messages"
-          placeholder="Search messages"
-          value={query}
-          onInput={(event) => setQuery(event.currentTarget.value)}
-        />
-        {found && (
-          <button type="button" class="icon-button small" onClick={clear} aria-label="Clear search">
-            <Icon name="close" size={16} />
-          </button>
-        )}
+        <SearchField label="Search messages" value={query} onInput={setQuery} />
+        {found && <IconButton icon="close" iconSize={16} label="Clear search" onClick={clear} class="small" />}
       </form>
       {busy && <p class="muted search-note">Searching…</p>}
       {found && !busy && (

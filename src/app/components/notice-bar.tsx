@@ -6,7 +6,7 @@
 import type { JSX } from "preact";
 import type { NoticeInput } from "../app-context";
 import { useNow } from "../lib/use-now";
-import { Icon } from "./icons";
+import { IconButton } from "./icon-button";
 
 /** The notice banner; renders nothing without a notice. */
 export function NoticeBar({
@@ -26,9 +26,7 @@ export function NoticeBar({
         {notice.text}
         {notice.until ? (left > 0 ? ` ${left} s.` : " now.") : ""}
       </span>
-      <button type="button" class="icon-button small" onClick={onDismiss} aria-label="Dismiss message">
-        <Icon name="close" size={16} />
-      </button>
+      <IconButton icon="close" iconSize={16} label="Dismiss message" onClick={onDismiss} class="small" />
     </div>
   );
 }

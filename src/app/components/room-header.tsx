@@ -9,6 +9,7 @@ import type { StatusInfo } from "../../client";
 import { useApp } from "../app-context";
 import { dateTimeOf } from "../lib/format";
 import { isLive, isViewer, type RoomState, roleLabel } from "../room/room-state";
+import { IconButton } from "./icon-button";
 import { Icon } from "./icons";
 
 function statusText(connection: StatusInfo): string {
@@ -45,9 +46,7 @@ export function RoomHeader({ state, panelOpen, onBack, onTogglePanel, onLeave }:
   const audience = isLive(state);
   return (
     <header class="room-head">
-      <button type="button" class="icon-button back" onClick={onBack} aria-label="Back to my rooms">
-        <Icon name="back" />
-      </button>
+      <IconButton icon="back" label="Back to my rooms" onClick={onBack} class="back" />
       <div class="room-head-main">
         <h2 id="room-title">{info.title}</h2>
         <div class="badges" id="room-badges">
@@ -78,16 +77,14 @@ export function RoomHeader({ state, panelOpen, onBack, onTogglePanel, onLeave }:
         <span id="conn" class={`conn ${connection.status}`} role="status" aria-live="polite">
           {statusText(connection)}
         </span>
-        <button
-          type="button"
-          class="icon-button people-toggle"
+        <IconButton
+          icon="people"
+          label={panelOpen ? "Hide people" : "Show people"}
           onClick={onTogglePanel}
-          aria-label={panelOpen ? "Hide people" : "Show people"}
-          aria-expanded={panelOpen}
-          aria-controls="people-panel"
-        >
-          <Icon name="people" />
-        </button>
+          class="people-toggle"
+          expanded={panelOpen}
+          controls="people-panel"
+        />
         {!closed && !isViewer(state) && (
           <button type="button" class="ghost" id="leave-room" onClick={onLeave}>
             Leave

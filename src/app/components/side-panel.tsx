@@ -7,10 +7,11 @@ import type { JSX } from "preact";
 import { useCallback, useMemo, useState } from "preact/hooks";
 import type { Role } from "../../client";
 import { isModerator, type Member } from "../room/room-state";
-import { Icon } from "./icons";
+import { IconButton } from "./icon-button";
 import { MemberList, sortMembers } from "./member-list";
 import { MessageSearch } from "./message-search";
 import { ModerationPanel } from "./moderation-panel";
+import { SearchField } from "./search-field";
 
 /** Props of {@link SidePanel}. */
 export interface SidePanelProps {
@@ -49,19 +50,10 @@ export function SidePanel(props: SidePanelProps): JSX.Element {
         <h3>
           People <span class="muted">{live ? `· ${onlineCount} online` : ""}</span>
         </h3>
-        <button type="button" class="icon-button panel-close" onClick={onClose} aria-label="Hide people">
-          <Icon name="close" size={18} />
-        </button>
+        <IconButton icon="close" iconSize={18} label="Hide people" onClick={onClose} class="panel-close" />
       </div>
       <MessageSearch chatroomId={chatroomId} />
-      <input
-        type="search"
-        class="search"
-        aria-label="Search people"
-        placeholder="Search people"
-        value={query}
-        onInput={(event) => setQuery(event.currentTarget.value)}
-      />
+      <SearchField label="Search people" value={query} onInput={setQuery} />
       <MemberList members={shown} me={me} onPick={moderator ? pick : null} />
       {moderator && (
         <ModerationPanel

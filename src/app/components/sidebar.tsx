@@ -5,7 +5,7 @@
 import type { JSX } from "preact";
 import type { CreatedChatroom, RoomList } from "../../client";
 import { CreateRoomForm } from "./create-room-form";
-import { Icon } from "./icons";
+import { IconButton } from "./icon-button";
 import { RoomListSection } from "./room-list";
 
 /** Props of {@link Sidebar}. */
@@ -24,9 +24,7 @@ export function Sidebar({ rooms, activeId, onOpen, onCreated, onRefresh }: Sideb
       <CreateRoomForm onCreated={onCreated} />
       <div class="rooms-head">
         <h2>My rooms</h2>
-        <button type="button" class="icon-button" id="refresh-rooms" onClick={onRefresh} aria-label="Refresh rooms">
-          <Icon name="refresh" size={18} />
-        </button>
+        <IconButton icon="refresh" iconSize={18} label="Refresh rooms" onClick={onRefresh} id="refresh-rooms" />
       </div>
       <RoomListSection
         title="Ongoing"

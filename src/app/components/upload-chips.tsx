@@ -6,6 +6,7 @@
 import type { JSX } from "preact";
 import { fileSize } from "../room/attachments";
 import type { PendingUpload } from "../room/use-uploads";
+import { IconButton } from "./icon-button";
 import { Icon } from "./icons";
 
 /** Props of {@link UploadChips}. */
@@ -29,15 +30,14 @@ export function UploadChips({ items, onRemove }: UploadChipsProps): JSX.Element 
               {name}
             </span>
             <span class="upload-meta">{uploading ? "Uploading…" : fileSize(item.uploaded?.size ?? item.size)}</span>
-            <button
-              type="button"
-              class="icon-button small"
-              onClick={() => onRemove(item.key)}
-              aria-label={`Remove ${name}`}
+            <IconButton
+              icon="close"
+              iconSize={14}
+              label={`Remove ${name}`}
               title="Remove"
-            >
-              <Icon name="close" size={14} />
-            </button>
+              onClick={() => onRemove(item.key)}
+              class="small"
+            />
           </li>
         );
       })}
