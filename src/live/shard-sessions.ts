@@ -11,7 +11,7 @@ import { type ErrorKind, type Failure, fail, type Result } from "../errors";
 import type { Limits } from "../limits";
 import { type ClientFrame, encode, wireRestriction } from "../room/protocol";
 import { activeOrNull, isBanned, type Restriction } from "../room/restrictions";
-import { admitFrame, type FrameVerdict, freshBudget, refuse } from "../room/socket-budget";
+import { admitClientFrame, type FrameVerdict, freshBudget, refuse } from "../room/socket-budget";
 import { CLOSE_ABUSE, CLOSE_REMOVED, type SocketHub, type SocketIdentity } from "../room/sockets";
 import type { UpgradeSession } from "../room/upgrade";
 import type { Ring } from "./ring";
@@ -96,11 +96,10 @@ export function onMessage(
   frame: Result<ClientFrame>,
   now: number,
 ): FrameOutcome {
-  const kind = frame.ok && frame.value.type === "history" ? "history" : "frame";
-  const verdict = admitFrame(identity.budget ?? freshBudget(), kind, now, shard.limits);
+  const verdict = admitClientFrame(identity.budget, frame, now, shard.limits);
   if (!verdict.ok) {
-    const clientMsgId = frame.ok && frame.value.type === "send" ? frame.value.clientMsgId : undefined;
-    notice(shard, socket, verdict, { kind: "rate_limited", message: "too many frames: slow down" }, clientMsgId);
+    const failure = { kind: "rate_limited", message: "too many frames: slow down" } as const;
+    notice(shard, socket, verdict, failure, verdict.clientMsgId);
     return { handled: true };
   }
   shard.sockets.saveBudget(socket, verdict.budget, false);

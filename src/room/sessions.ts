@@ -12,7 +12,7 @@ import { edit, react, recall } from "./message-changes";
 import { history, markRead, send, wireMessages } from "./messaging";
 import type { Role } from "./permissions";
 import { type ClientFrame, encode, wireRestriction } from "./protocol";
-import { admitFrame, type FrameVerdict, freshBudget, refuse } from "./socket-budget";
+import { admitClientFrame, type FrameVerdict, freshBudget, refuse } from "./socket-budget";
 import { CLOSE_ABUSE, CLOSE_REMOVED, type SocketIdentity } from "./sockets";
 import type { MessageRow, RoomMeta } from "./store";
 import type { UpgradeSession } from "./upgrade";
@@ -123,11 +123,10 @@ export function onMessage(
   frame: Result<ClientFrame>,
   now: number,
 ): void {
-  const kind = frame.ok && frame.value.type === "history" ? "history" : "frame";
-  const verdict = admitFrame(identity.budget ?? freshBudget(), kind, now, room.limits);
+  const verdict = admitClientFrame(identity.budget, frame, now, room.limits);
   if (!verdict.ok) {
-    const clientMsgId = frame.ok && frame.value.type === "send" ? frame.value.clientMsgId : undefined;
-    overBudget(room, socket, verdict, { kind: "rate_limited", message: "too many frames: slow down" }, clientMsgId);
+    const failure = { kind: "rate_limited", message: "too many frames: slow down" } as const;
+    overBudget(room, socket, verdict, failure, verdict.clientMsgId);
   } else if (identity.exp > 0 && identity.exp * 1000 <= now) {
     // The alarm closes sockets at their token's expiry; a frame that arrives first must not slip through.
     room.sockets.closeExpired(now);

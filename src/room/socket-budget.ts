@@ -7,6 +7,8 @@
  * budget per socket in memory and copies it into the socket's attachment when it refuses, so a flood
  * cannot reset its budget by waiting out an eviction.
  */
+import type { Result } from "../errors";
+import type { ClientFrame } from "./protocol";
 import { type Bucket, takeToken } from "./rate-limit";
 
 /** One socket's frame budget. */
@@ -59,6 +61,23 @@ export function admitFrame(
     return { ok: true, budget: { ...budget, frames: frame.bucket, history: history.bucket } };
   }
   return { ok: true, budget: { ...budget, frames: frame.bucket } };
+}
+
+/**
+ * Admits one client frame as it arrived (parsed, or the reason it could not be: a malformed frame
+ * costs a frame token too) against a socket's budget (none yet: a fresh one); a refusal names the
+ * send it refuses, so the client can match the error to its message.
+ */
+export function admitClientFrame(
+  budget: FrameBudget | null | undefined,
+  frame: Result<ClientFrame>,
+  now: number,
+  limits: FrameLimits,
+): FrameVerdict & { clientMsgId?: string } {
+  const kind = frame.ok && frame.value.type === "history" ? "history" : "frame";
+  const verdict = admitFrame(budget ?? freshBudget(), kind, now, limits);
+  if (verdict.ok || !frame.ok || frame.value.type !== "send") return verdict;
+  return { ...verdict, clientMsgId: frame.value.clientMsgId };
 }
 
 /**

@@ -7,8 +7,9 @@
  * Delivery is at least once: a crash after the send and before the delete sends a batch again, and
  * receivers dedupe by eventId.
  */
+
+import { Drain } from "./drain";
 import { earliest } from "./lifecycle";
-import { retryDelayMs } from "./outbox";
 import type { RoomStore } from "./store";
 
 /** How long events gather before one `sendBatch`. */
@@ -34,67 +35,55 @@ export function firstBatch<T extends { body: string }>(pending: readonly T[], ma
 /** Where events go: the queue producer binding. */
 export type EventQueue = Pick<Queue, "sendBatch">;
 
+/** Event bodies sent in one `sendBatch`, and the event seq they run through (rows are dropped up to it). */
+interface EventBatch {
+  bodies: string[];
+  through: number;
+}
+
 /** One room's webhook sender. */
 export class WebhookOutbox {
-  private inFlight: Promise<void> | null = null;
+  private readonly drain: Drain<EventBatch>;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private dirty = false;
-  private failures = 0;
-  private retryAt: number | null = null;
 
-  constructor(
-    private readonly queue: EventQueue,
-    private readonly store: RoomStore,
-    private readonly onFailed: () => void,
-  ) {}
+  constructor(queue: EventQueue, store: RoomStore, onFailed: () => void) {
+    this.drain = new Drain<EventBatch>(
+      "ChatRoom.webhooks",
+      {
+        next: () => {
+          const rows = firstBatch(store.webhooks.pending(BATCH_MAX));
+          const last = rows[rows.length - 1];
+          return last ? { bodies: rows.map((row) => row.body), through: last.eventSeq } : null;
+        },
+        send: async ({ bodies }) => {
+          await queue.sendBatch(bodies.map((body) => ({ body: JSON.parse(body) as unknown, contentType: "json" })));
+        },
+        sent: ({ through }) => store.webhooks.drop(through),
+      },
+      onFailed,
+    );
+  }
 
   /** Events are waiting in storage (at start, or after a commit that recorded some). */
   markDirty(): void {
-    this.dirty = true;
-    if (this.failures === 0 && this.timer === null) {
+    this.drain.markDirty();
+    if (this.drain.failures === 0 && this.timer === null) {
       this.timer = setTimeout(() => {
         this.timer = null;
-        void this.flush();
+        void this.drain.flush();
       }, WEBHOOK_FLUSH_MS);
     }
   }
 
   /** The next moment the alarm must send: a retry after a failure, or now when events wait unscheduled. */
   nextDeadline(now: number): number | null {
-    if (!this.dirty) return null;
-    return earliest(this.retryAt, this.timer === null && this.inFlight === null ? now : null);
+    const { dirty, retryAt, running } = this.drain;
+    if (!dirty) return null;
+    return earliest(retryAt, this.timer === null && !running ? now : null);
   }
 
   /** Sends every pending event, one batch at a time; one flush runs at a time. */
   flush(): Promise<void> {
-    this.inFlight ??= this.run().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
-  }
-
-  private async run(): Promise<void> {
-    for (;;) {
-      const pending = firstBatch(this.store.webhooks.pending(BATCH_MAX));
-      const last = pending[pending.length - 1];
-      if (!last) {
-        this.dirty = false;
-        return;
-      }
-      try {
-        await this.queue.sendBatch(
-          pending.map((row) => ({ body: JSON.parse(row.body) as unknown, contentType: "json" })),
-        );
-      } catch (error) {
-        this.failures++;
-        this.retryAt = Date.now() + retryDelayMs(this.failures, Math.random());
-        console.error(JSON.stringify({ at: "ChatRoom.webhooks", failures: this.failures, error: String(error) }));
-        this.onFailed();
-        return;
-      }
-      this.failures = 0;
-      this.retryAt = null;
-      this.store.webhooks.drop(last.eventSeq);
-    }
+    return this.drain.flush();
   }
 }
