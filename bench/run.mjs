@@ -16,7 +16,7 @@ import { reniceAll } from "./lib/cpu.mjs";
 import { ensureOpenFiles } from "./lib/fd-limit.mjs";
 import { LoadGenerator } from "./lib/loadgen.mjs";
 import { renderMarkdown, writeCharts } from "./lib/report.mjs";
-import { killAll, startDemo, startEdgeroom } from "./lib/server.mjs";
+import { killAll, startDemo, startEdgeroom, WEBHOOKS, webhookTally } from "./lib/server.mjs";
 import { findScenario, SCENARIOS } from "./scenarios.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -62,7 +62,8 @@ function usage() {
     "               --sockets-per-user N (1-5, default 5: fewer users, fewer user objects locally)",
     "  env: BENCH_SOURCE_DIR=<dir> serves edgeroom's sources from another tree (e.g. `git archive` of a commit);",
     "       BENCH_DEFLATE=1 offers permessage-deflate; BENCH_NICE=-10 raises the priority of the generator and servers;",
-    "       BENCH_ACCESS_LOG=all runs edgeroom with its default access log (the bench uses errors: see README.md)",
+    "       BENCH_ACCESS_LOG=all runs edgeroom with its default access log (the bench uses errors: see README.md);",
+    "       BENCH_WEBHOOKS=1 runs edgeroom with webhooks on, delivered to a local receiver",
   ].join("\n");
 }
 
@@ -166,6 +167,7 @@ async function main() {
           profile: t.profile,
           vars: t.vars,
           accessLog: t.accessLog,
+          webhooks: t.webhooks,
           source: t.source,
         };
       }
@@ -211,6 +213,9 @@ async function main() {
     await gens.edgeroom.stop();
     await gens.demo.stop();
   }
+  const webhooks = WEBHOOKS ? webhookTally() : null;
+  if (webhooks)
+    log(`webhooks: ${webhooks.deliveries} deliveries received, ${webhooks.verified} with a valid signature`);
 
   const report = {
     date: startedAt.toISOString().slice(0, 10),
@@ -225,6 +230,7 @@ async function main() {
     machine: { ...machineInfo(), loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
     nice,
     servers,
+    webhooks,
     scenarios: results,
   };
   const name = opts.out ? opts.out.replace(/[^A-Za-z0-9_.-]/g, "_") : `${report.date}${opts.quick ? "-quick" : ""}`;

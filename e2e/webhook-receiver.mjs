@@ -109,6 +109,11 @@ export async function startReceiver(secret, { port = 0 } = {}) {
       for (const d of deliveries(chatroomId)) if (d.status === 204) unique.set(d.event.eventId, d.event);
       return [...unique.values()].sort((a, b) => a.eventSeq - b.eventSeq);
     },
+    /** Deliveries received so far in all rooms, and how many of them carried a valid, fresh signature. */
+    tally() {
+      const all = [...log.values()].flat();
+      return { deliveries: all.length, verified: all.filter((d) => d.verified && d.fresh).length };
+    },
     control(chatroomId, mode) {
       modes.set(chatroomId, mode);
     },

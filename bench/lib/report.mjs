@@ -356,7 +356,9 @@ export function renderMarkdown(report, kept) {
     )
       .filter(([, x]) => x.name === "edgeroom")
       .map(([k]) => `\`${server(k).profile}\``)
-      .join(", ")} limits (see bench/lib/server.mjs); access log \`ACCESS_LOG=${edgeroom?.accessLog ?? "all"}\` |`,
+      .join(
+        ", ",
+      )} limits (see bench/lib/server.mjs); access log \`ACCESS_LOG=${edgeroom?.accessLog ?? "all"}\`; webhooks ${edgeroom?.webhooks ? "on (WEBHOOK_URL: a local receiver)" : "off"} |`,
     `| reference | ${demo ? `cloudflare/workers-chat-demo ${demo.source?.commit?.slice(0, 10) ?? ""}, per-IP limiter off (${Object.keys(demo.vars).join(", ")}=1)` : "not run (no --peer)"} |`,
     "",
     "Method: every client is a `ws` socket (no permessage-deflate) in the generator's worker threads; the first S sockets send R msg/s each, evenly interleaved; a message's content carries its send time on the machine's monotonic clock, so latency = receive − send for every delivery (one message at one client, the sender included). The generator finds those markers in the frame bytes (no JSON.parse per frame; a `batch` frame costs one scan). Accepted = acked (edgeroom) or echoed to the sender (demo); lost = accepted but not received by a connected client within the 2 s drain. CPU = utime+stime from /proc over the phase; *idle* = machine idle time (/proc/stat) during it; *generator lag* = event-loop delay p99 of its busiest thread: a high lag or ~0% idle means the figure measures the machine or the generator, not the server.",

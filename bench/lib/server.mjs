@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../e2e/harness.mjs";
+import { startReceiver } from "../../e2e/webhook-receiver.mjs";
 import { adminClient } from "./admin.mjs";
 import { processesNamed, procStat } from "./cpu.mjs";
 
@@ -61,6 +62,13 @@ export const SERVER_VARS = {
  * on the same cores). BENCH_ACCESS_LOG=all measures the product's default setting instead.
  */
 export const ACCESS_LOG = process.env.BENCH_ACCESS_LOG ?? "errors";
+
+/**
+ * BENCH_WEBHOOKS=1 runs edgeroom with webhooks on (SPEC §8.4): WEBHOOK_URL points at a local receiver
+ * (the e2e suite's, which verifies every signature), so each message also writes its outbox row and
+ * goes through the queue to a real HTTP endpoint. Off by default, as in a deployment without WEBHOOK_URL.
+ */
+export const WEBHOOKS = process.env.BENCH_WEBHOOKS === "1";
 
 /** The var the reference demo's one-line change reads to skip its per-IP rate limiter. */
 export const DEMO_LIMITER_VAR = "RATE_LIMIT_OFF";
@@ -319,6 +327,7 @@ export async function startEdgeroom(profile) {
     DEV_MODE: "false",
     ACCESS_LOG,
     ...SERVER_VARS[profile],
+    ...(WEBHOOKS ? await webhookReceiverVars() : {}),
   };
   const server = await startWrangler({
     sourceDir: SOURCE_DIR,
@@ -338,8 +347,31 @@ export async function startEdgeroom(profile) {
     admin: adminClient(server.url, adminSecret),
     vars: SERVER_VARS[profile],
     accessLog: ACCESS_LOG,
+    webhooks: WEBHOOKS,
     source: { ...sourceInfo(SOURCE_DIR), fromOtherTree: SOURCE_DIR !== ROOT },
   });
+}
+
+/** The webhook receivers started by this run (BENCH_WEBHOOKS=1). */
+const receivers = [];
+
+/** Webhook deliveries received in this run, and how many were signed correctly. */
+export function webhookTally() {
+  const tallies = receivers.map((receiver) => receiver.tally());
+  return {
+    deliveries: tallies.reduce((sum, t) => sum + t.deliveries, 0),
+    verified: tallies.reduce((sum, t) => sum + t.verified, 0),
+  };
+}
+
+/** Starts a local webhook receiver for one edgeroom server; its vars point the server at it. */
+async function webhookReceiverVars() {
+  const secret = `bench-webhook-${randomUUID()}`;
+  const receiver = await startReceiver(secret);
+  receivers.push(receiver);
+  // It lives as long as the bench process, which exits when the run is over.
+  receiver.server.unref();
+  return { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: secret };
 }
 
 /**
