@@ -5,14 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { newId } from "../helpers/admin";
-import { api } from "../helpers/api";
+import { closedRoom } from "../helpers/api";
 import { connect, type Frame, floodUntilClosed, openRawSockets, type TestSocket, upgrade } from "../helpers/socket";
 
+/** A closed room with `members` members besides its host; `users` lists the host first. */
 async function room(members: number): Promise<{ id: string; users: string[] }> {
   const host = newId("h");
-  const users = [host, ...Array.from({ length: members }, (_, i) => `${host}-u${i}`)];
-  const created = await api("POST", "/chatroom", { as: host, body: { hostId: host, isOpen: false, users } });
-  return { id: String(created.body.data?.chatroomId), users };
+  const others = Array.from({ length: members }, (_, i) => `${host}-u${i}`);
+  return { id: await closedRoom(host, others), users: [host, ...others] };
 }
 
 async function joined(id: string, userId: string): Promise<TestSocket> {
