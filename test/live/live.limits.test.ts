@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { newId } from "../helpers/admin";
-import { liveRoom, onShard, roomWork, say, viewer } from "../helpers/live";
+import { liveRoom, onShard, roomWork, say, viewersOnShards } from "../helpers/live";
 import { type Frame, floodUntilClosed, openRawSockets, upgrade } from "../helpers/socket";
 
 const count = (frames: Frame[], code: string) =>
@@ -38,10 +38,7 @@ describe("limits on a shard", () => {
 
   it("answers a flood of sends with one RATE_LIMITED notice a second on the shard, stores only what the send bucket admits, and other viewers are not held up", async () => {
     const id = await liveRoom(2);
-    const prefix = newId("fl");
-    const [flooder, other] = [onShard(`${prefix}-f`, 2, 0), onShard(`${prefix}-o`, 2, 1)];
-    const f = await viewer(id, flooder);
-    const o = await viewer(id, other);
+    const [f, o] = await viewersOnShards(id, 2, [0, 1]);
     const started = Date.now();
     for (let i = 0; i < 30; i++) f.send({ type: "send", clientMsgId: `f${i}`, content: `flood ${i}` });
     // The send burst is 10: ten acks; the rest are refused, told at most once a second.
@@ -57,10 +54,7 @@ describe("limits on a shard", () => {
 
   it("closes a socket that stays over its frame budget on a shard with 4008 after OVER_BUDGET_CLOSE_MS, with one notice a second meanwhile, and only that socket", async () => {
     const id = await liveRoom(2);
-    const prefix = newId("ab");
-    const [flooder, other] = [onShard(`${prefix}-f`, 2, 0), onShard(`${prefix}-o`, 2, 0)];
-    const f = await viewer(id, flooder);
-    const o = await viewer(id, other);
+    const [f, o] = await viewersOnShards(id, 2, [0, 0]);
     const started = Date.now();
     expect(await floodUntilClosed(f)).toMatchObject({ code: 4008 });
     const elapsed = Date.now() - started;
