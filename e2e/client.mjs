@@ -1,6 +1,7 @@
 // Shared end-to-end client helpers: one JSON-over-HTTP call that keeps the raw status and envelope
 // (`requestJson`), one raw room socket (`openRoomSocket` + `unpackFrames`, also the benchmarks' load
-// generator), a room socket with a frame queue on top of it (`RoomSocket`), and waits with timeouts.
+// generator), a room socket with a frame queue on top of it (`RoomSocket`), and waits with timeouts (one
+// of them, `nextEvent`, for the typed client's events).
 // Where a caller needs neither raw answers nor raw frames, the typed client (public/client.js) is the
 // one to use.
 import { randomUUID } from "node:crypto";
@@ -25,6 +26,22 @@ export function withTimeout(promise, ms, what) {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The first payload of `event` from an emitter of the typed client (public/client.js: `on` returns the
+ * function that removes the listener) that passes `test`, waiting up to `timeoutMs`.
+ */
+export function nextEvent(emitter, event, test = () => true, timeoutMs = WAIT_MS) {
+  let off = () => {};
+  const payload = new Promise((resolve) => {
+    off = emitter.on(event, (value) => {
+      if (!test(value)) return;
+      off();
+      resolve(value);
+    });
+  });
+  return withTimeout(payload, timeoutMs, `a "${event}" event`).finally(off);
 }
 
 /** Polls `check` (async, returns a truthy value when done) until it passes or `timeoutMs` elapses. */

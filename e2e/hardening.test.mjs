@@ -4,19 +4,9 @@
 // lifecycle and restriction ranks, reserved content types, probes of rooms that do not exist, the batch
 // size cap on a large resume, and a retried send answered as a duplicate even when over the rate limit.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import {
-  clientApi,
-  openRoomSocket,
-  RoomSocket,
-  roomSocketUrl,
-  tokenFor,
-  uid,
-  unpackFrames,
-  WAIT_MS,
-  withTimeout,
-} from "./client.mjs";
-import { startServer } from "./harness.mjs";
+import { describe, it } from "node:test";
+import { openRoomSocket, RoomSocket, roomSocketUrl, uid, unpackFrames, WAIT_MS, withTimeout } from "./client.mjs";
+import { serverForSuite } from "./suite.mjs";
 
 const OVER_BUDGET_CLOSE_MS = 3000;
 /** SPEC defaults these tests rely on. */
@@ -36,13 +26,8 @@ const adminSend = (room, sender, content, { type = 1, clientMsgId } = {}) => ({
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("room-side abuse limits against wrangler dev", () => {
-  let server;
-  let api;
-  const tokens = new Map();
-  const token = async (userId) => {
-    if (!tokens.has(userId)) tokens.set(userId, await tokenFor(server, userId));
-    return tokens.get(userId);
-  };
+  const suite = serverForSuite({ OVER_BUDGET_CLOSE_MS: String(OVER_BUDGET_CLOSE_MS) });
+  const { api, token } = suite;
   /** A room created by `host` over the client API with `members` in it; returns its id. */
   const roomWith = async (host, members) => {
     const res = await api("POST", "/chatrooms", await token(host), {
@@ -55,20 +40,12 @@ describe("room-side abuse limits against wrangler dev", () => {
     return res.body.data.chatroomId;
   };
 
-  before(async () => {
-    server = await startServer({ OVER_BUDGET_CLOSE_MS: String(OVER_BUDGET_CLOSE_MS) });
-    api = clientApi(server.url);
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
   it("lets one member's typing flood reach others at most once per interval; another member's message is not held up", async (t) => {
     const [host, flooder, watcher] = [uid("host"), uid("flood"), uid("watch")];
     const room = await roomWith(host, [flooder, watcher]);
-    const flood = await RoomSocket.open(server.wsUrl, room, await token(flooder));
-    const watch = await RoomSocket.open(server.wsUrl, room, await token(watcher));
-    const speaker = await RoomSocket.open(server.wsUrl, room, await token(host));
+    const flood = await RoomSocket.open(suite.server.wsUrl, room, await token(flooder));
+    const watch = await RoomSocket.open(suite.server.wsUrl, room, await token(watcher));
+    const speaker = await RoomSocket.open(suite.server.wsUrl, room, await token(host));
     for (const socket of [flood, watch, speaker]) await socket.next("welcome");
     const started = Date.now();
     for (let i = 0; i < 300; i++) flood.send({ type: "typing" });
@@ -91,7 +68,7 @@ describe("room-side abuse limits against wrangler dev", () => {
   it("answers at most HISTORY_FRAMES_PER_SEC history frames a second, then one RATE_LIMITED a second", async () => {
     const [host, reader] = [uid("host"), uid("reader")];
     const room = await roomWith(host, [reader]);
-    const socket = await RoomSocket.open(server.wsUrl, room, await token(reader));
+    const socket = await RoomSocket.open(suite.server.wsUrl, room, await token(reader));
     await socket.next("welcome");
     for (let i = 0; i < 50; i++) socket.send({ type: "history", limit: 100 });
     await sleep(1500);
@@ -107,8 +84,8 @@ describe("room-side abuse limits against wrangler dev", () => {
   it("closes a socket over budget for OVER_BUDGET_CLOSE_MS with 4008; the room keeps serving the others", async () => {
     const [host, flooder] = [uid("host"), uid("flood")];
     const room = await roomWith(host, [flooder]);
-    const flood = await RoomSocket.open(server.wsUrl, room, await token(flooder));
-    const other = await RoomSocket.open(server.wsUrl, room, await token(host));
+    const flood = await RoomSocket.open(suite.server.wsUrl, room, await token(flooder));
+    const other = await RoomSocket.open(suite.server.wsUrl, room, await token(host));
     await flood.next("welcome");
     await other.next("welcome");
     const timer = setInterval(() => {
@@ -133,11 +110,11 @@ describe("room-side abuse limits against wrangler dev", () => {
     const userToken = await token(user);
     const open = [];
     for (let i = 0; i < MAX_SOCKETS_PER_USER; i++) {
-      const socket = await RoomSocket.open(server.wsUrl, room, userToken);
+      const socket = await RoomSocket.open(suite.server.wsUrl, room, userToken);
       await socket.next("welcome");
       open.push(socket);
     }
-    const extra = await RoomSocket.refusal(server.wsUrl, room, userToken);
+    const extra = await RoomSocket.refusal(suite.server.wsUrl, room, userToken);
     assert.equal(extra.status, 429);
     assert.equal(extra.body.code, "RATE_LIMITED");
     // Closing one makes room for one more, until the connect budget of the 10 s window runs out.
@@ -145,15 +122,15 @@ describe("room-side abuse limits against wrangler dev", () => {
     let refused = null;
     while (connects <= CONNECTS_PER_10S + 1 && refused === null) {
       await open.shift().close();
-      const result = await RoomSocket.refusal(server.wsUrl, room, userToken);
+      const result = await RoomSocket.refusal(suite.server.wsUrl, room, userToken);
       connects++;
       if (result.status !== 101) refused = result;
-      open.push(await RoomSocket.open(server.wsUrl, room, userToken).catch(() => null));
+      open.push(await RoomSocket.open(suite.server.wsUrl, room, userToken).catch(() => null));
     }
     assert.ok(refused, "a connect was refused once the 10 s budget ran out");
     assert.equal(refused.status, 429);
     // Another user is not affected.
-    const bystander = await RoomSocket.open(server.wsUrl, room, await token(host));
+    const bystander = await RoomSocket.open(suite.server.wsUrl, room, await token(host));
     await bystander.next("welcome");
     await Promise.all([...open.filter(Boolean), bystander].map((socket) => socket.close()));
   });
@@ -225,7 +202,7 @@ describe("room-side abuse limits against wrangler dev", () => {
     });
     assert.equal(refused.status, 400);
     assert.match(refused.body.message, /contentType/);
-    const socket = await RoomSocket.open(server.wsUrl, room, await token(user));
+    const socket = await RoomSocket.open(suite.server.wsUrl, room, await token(user));
     await socket.next("welcome");
     const clientMsgId = uid("c");
     socket.send({ type: "send", clientMsgId, content: "fake", contentType: "wildfire/tip" });
@@ -233,7 +210,7 @@ describe("room-side abuse limits against wrangler dev", () => {
     assert.equal(reply.type, "error");
     assert.match(reply.message, /contentType/);
     // The admin API may send one.
-    const sent = await server.admin("/message/send", adminSend(room, host, "notice", { type: 90 }));
+    const sent = await suite.server.admin("/message/send", adminSend(room, host, "notice", { type: 90 }));
     assert.equal(sent.code, 0, JSON.stringify(sent));
     assert.equal((await socket.next("message")).contentType, "wildfire/90");
     await socket.close();
@@ -248,8 +225,8 @@ describe("room-side abuse limits against wrangler dev", () => {
       assert.equal(res.status, 404, `${path}: ${JSON.stringify(res.body)}`);
     }
     assert.equal((await api("POST", `/chatrooms/${ghost}/join`, userToken, {})).status, 404);
-    assert.equal((await RoomSocket.refusal(server.wsUrl, ghost, userToken)).status, 404);
-    const info = await server.admin("/chatroom/info", { chatroomId: ghost });
+    assert.equal((await RoomSocket.refusal(suite.server.wsUrl, ghost, userToken)).status, 404);
+    const info = await suite.server.admin("/chatroom/info", { chatroomId: ghost });
     assert.equal(info.code, 253, "the probes created no room");
   });
 
@@ -263,11 +240,11 @@ describe("room-side abuse limits against wrangler dev", () => {
     const count = 100;
     for (const sender of senders) {
       for (let i = 0; i < count / senders.length; i++) {
-        const sent = await server.admin("/message/send", adminSend(room, sender, content));
+        const sent = await suite.server.admin("/message/send", adminSend(room, sender, content));
         assert.equal(sent.code, 0, JSON.stringify(sent));
       }
     }
-    const ws = openRoomSocket(roomSocketUrl(server.wsUrl, room, await token(reader), { since: 0 }));
+    const ws = openRoomSocket(roomSocketUrl(suite.server.wsUrl, room, await token(reader), { since: 0 }));
     const sizes = [];
     const seqs = [];
     await withTimeout(
@@ -296,7 +273,7 @@ describe("room-side abuse limits against wrangler dev", () => {
   it("answers a retried send as a duplicate even when the sender is over the rate limit", async () => {
     const [host, sender] = [uid("host"), uid("sender")];
     const room = await roomWith(host, [sender]);
-    const socket = await RoomSocket.open(server.wsUrl, room, await token(sender));
+    const socket = await RoomSocket.open(suite.server.wsUrl, room, await token(sender));
     await socket.next("welcome");
     const first = socket.say("first");
     const ack = await socket.reply(first);
@@ -316,12 +293,12 @@ describe("room-side abuse limits against wrangler dev", () => {
     const host = uid("host");
     const room = await roomWith(host, []);
     const body = adminSend(room, host, "once", { clientMsgId: uid("adm") });
-    const first = await server.admin("/message/send", body);
-    const second = await server.admin("/message/send", body);
+    const first = await suite.server.admin("/message/send", body);
+    const second = await suite.server.admin("/message/send", body);
     assert.equal(first.code, 0, JSON.stringify(first));
     assert.equal(second.code, 0);
     assert.equal(second.result.messageUid, first.result.messageUid);
-    const next = await server.admin("/message/send", adminSend(room, host, "twice"));
+    const next = await suite.server.admin("/message/send", adminSend(room, host, "twice"));
     assert.equal(next.result.messageUid, first.result.messageUid + 1, "the retry took no seq");
   });
 });

@@ -2,9 +2,9 @@
 // clients — created through the FlameTalk API, viewers on several shards chatting, a ban closing a
 // viewer at once, a resume after a dropped connection, and the strict order of answers to a burst.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { clientApi, RoomSocket, tokenFor, uid, withTimeout } from "./client.mjs";
-import { startServer } from "./harness.mjs";
+import { describe, it } from "node:test";
+import { RoomSocket, uid, withTimeout } from "./client.mjs";
+import { serverForSuite } from "./suite.mjs";
 
 const SHARDS = 4;
 
@@ -32,15 +32,8 @@ function onDistinctShards(prefix, count) {
 }
 
 describe("a live room against wrangler dev", () => {
-  let server;
-  let api;
-  const tokens = new Map();
-  const sockets = [];
-
-  async function token(userId) {
-    if (!tokens.has(userId)) tokens.set(userId, await tokenFor(server, userId));
-    return tokens.get(userId);
-  }
+  const suite = serverForSuite();
+  const { api, token } = suite;
 
   /** A live room created by `host` through the FlameTalk API. */
   async function liveRoom(host) {
@@ -56,22 +49,12 @@ describe("a live room against wrangler dev", () => {
     return res.body.data.chatroomId;
   }
 
+  /** A viewer's socket, welcomed as one of a live room. */
   async function connect(chatroomId, userId, options) {
-    const socket = await RoomSocket.open(server.wsUrl, chatroomId, await token(userId), options);
-    sockets.push(socket);
-    socket.welcome = await socket.next("welcome");
+    const socket = await suite.connect(chatroomId, userId, options);
     assert.equal(socket.welcome.mode, "live");
     return socket;
   }
-
-  before(async () => {
-    server = await startServer();
-    api = clientApi(server.url);
-  });
-  after(async () => {
-    await Promise.all(sockets.map((socket) => socket.close()));
-    await server?.stop();
-  });
 
   it("lets viewers on four shards chat without joining: every message to everyone, in seq order, acked to its sender", async () => {
     const host = uid("host");
@@ -110,7 +93,7 @@ describe("a live room against wrangler dev", () => {
     assert.equal(closed.code, 4003);
     const frame = await otherSocket.next("moderation");
     assert.deepEqual([frame.event, frame.userId], ["banned", bad]);
-    const refused = await RoomSocket.refusal(server.wsUrl, chatroomId, await token(bad));
+    const refused = await RoomSocket.refusal(suite.server.wsUrl, chatroomId, await token(bad));
     assert.equal(refused.status, 403);
     assert.equal(refused.body.code, "BANNED");
   });

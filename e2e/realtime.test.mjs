@@ -1,20 +1,13 @@
 // End-to-end: the real-time protocol (SPEC §4) with real `ws` clients against `wrangler dev` at the
 // default limits — chat, dedupe, resume, moderation with expiry, ban, mute-all, rate limit, room end.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { clientApi, RoomSocket, tokenFor, uid } from "./client.mjs";
-import { startServer } from "./harness.mjs";
+import { describe, it } from "node:test";
+import { RoomSocket, uid } from "./client.mjs";
+import { serverForSuite } from "./suite.mjs";
 
 describe("real-time protocol against wrangler dev", () => {
-  let server;
-  let api;
-  const tokens = new Map();
-  const sockets = [];
-
-  async function token(userId) {
-    if (!tokens.has(userId)) tokens.set(userId, await tokenFor(server, userId));
-    return tokens.get(userId);
-  }
+  const suite = serverForSuite();
+  const { api, token, connect } = suite;
 
   /** A fresh closed room created by `host` (FlameTalk create) with `members`; returns its id. */
   async function room(host, ...members) {
@@ -28,14 +21,6 @@ describe("real-time protocol against wrangler dev", () => {
     return res.body.data.chatroomId;
   }
 
-  /** Opens a socket for `userId` and takes its welcome frame. */
-  async function connect(chatroomId, userId, options) {
-    const socket = await RoomSocket.open(server.wsUrl, chatroomId, await token(userId), options);
-    sockets.push(socket);
-    socket.welcome = await socket.next("welcome");
-    return socket;
-  }
-
   /** Sends and waits for the ack (failing on an error frame). */
   async function sendOk(socket, content, clientMsgId) {
     const id = socket.say(content, clientMsgId);
@@ -45,15 +30,6 @@ describe("real-time protocol against wrangler dev", () => {
   }
 
   const messagesIn = (socket) => socket.log.filter((frame) => frame.type === "message");
-
-  before(async () => {
-    server = await startServer();
-    api = clientApi(server.url);
-  });
-  after(async () => {
-    await Promise.all(sockets.map((socket) => socket.close()));
-    await server?.stop();
-  });
 
   it("delivers every message to both users with gapless seqs and acks the sender", async () => {
     const [a, b] = [uid("a"), uid("b")];
@@ -113,10 +89,10 @@ describe("real-time protocol against wrangler dev", () => {
     assert.match(empty.message, /content/);
     assert.equal((await sendOk(sa, "still here")).seq, 1);
 
-    const refused = await RoomSocket.refusal(server.wsUrl, chatroomId, "not-a-token");
+    const refused = await RoomSocket.refusal(suite.server.wsUrl, chatroomId, "not-a-token");
     assert.equal(refused.status, 401);
     assert.equal(refused.body.code, "UNAUTHORIZED");
-    const stranger = await RoomSocket.refusal(server.wsUrl, chatroomId, await token(uid("stranger")));
+    const stranger = await RoomSocket.refusal(suite.server.wsUrl, chatroomId, await token(uid("stranger")));
     assert.equal(stranger.status, 403);
   });
 
@@ -199,14 +175,19 @@ describe("real-time protocol against wrangler dev", () => {
     const sh = await connect(chatroomId, host);
     const sm = await connect(chatroomId, m);
     const expiredTime = Date.now() + 2000;
-    const set = await server.admin("/chatroom/set_black_status", { chatroomId, userId: m, status: 1, expiredTime });
+    const set = await suite.server.admin("/chatroom/set_black_status", {
+      chatroomId,
+      userId: m,
+      status: 1,
+      expiredTime,
+    });
     assert.equal(set.code, 0, JSON.stringify(set));
     for (const socket of [sh, sm]) {
       const muted = await socket.next("moderation", undefined, (frame) => frame.event === "muted");
       assert.equal(muted.userId, m);
       assert.equal(muted.until, expiredTime);
     }
-    const black = await server.admin("/chatroom/get_black_status", { chatroomId });
+    const black = await suite.server.admin("/chatroom/get_black_status", { chatroomId });
     assert.deepEqual(black.result.infos, [{ userId: m, state: 1, expiredTime }]);
 
     const refusedId = sm.say("while muted");
@@ -223,7 +204,7 @@ describe("real-time protocol against wrangler dev", () => {
     assert.equal(ack.seq, 2);
     await sh.message(ack.clientMsgId);
     assert.ok(!messagesIn(sh).some((msg) => msg.clientMsgId === refusedId), "the muted send was never delivered");
-    assert.deepEqual((await server.admin("/chatroom/get_black_status", { chatroomId })).result.infos, []);
+    assert.deepEqual((await suite.server.admin("/chatroom/get_black_status", { chatroomId })).result.infos, []);
   });
 
   it("bans: the banned socket closes with 4003 and reconnecting is refused with 403", async () => {
@@ -231,7 +212,7 @@ describe("real-time protocol against wrangler dev", () => {
     const chatroomId = await room(host, m);
     const sh = await connect(chatroomId, host);
     const sm = await connect(chatroomId, m);
-    const set = await server.admin("/chatroom/set_black_status", { chatroomId, userId: m, status: 2 });
+    const set = await suite.server.admin("/chatroom/set_black_status", { chatroomId, userId: m, status: 2 });
     assert.equal(set.code, 0, JSON.stringify(set));
     const closed = await sm.closeCode();
     assert.equal(closed.code, 4003);
@@ -239,7 +220,7 @@ describe("real-time protocol against wrangler dev", () => {
     assert.equal(banned.userId, m);
     await sh.next("member", undefined, (frame) => frame.event === "kicked" && frame.userId === m);
 
-    const refused = await RoomSocket.refusal(server.wsUrl, chatroomId, await token(m));
+    const refused = await RoomSocket.refusal(suite.server.wsUrl, chatroomId, await token(m));
     assert.equal(refused.status, 403);
     assert.equal(refused.body.code, "BANNED");
     const send = await api("POST", `/chatrooms/${chatroomId}/messages`, await token(m), {
@@ -258,7 +239,7 @@ describe("real-time protocol against wrangler dev", () => {
     const sh = await connect(chatroomId, host);
     const sm = await connect(chatroomId, m);
     assert.equal(sm.welcome.muteAll, false);
-    assert.equal((await server.admin("/chatroom/mute_all", { chatroomId, status: 1 })).code, 0);
+    assert.equal((await suite.server.admin("/chatroom/mute_all", { chatroomId, status: 1 })).code, 0);
     const on = await sm.next("moderation", undefined, (frame) => frame.event === "muteAll");
     assert.equal(on.on, true);
 
@@ -269,7 +250,7 @@ describe("real-time protocol against wrangler dev", () => {
     assert.equal(hostAck.seq, 1);
     assert.equal((await sm.message(hostAck.clientMsgId)).senderId, host);
 
-    assert.equal((await server.admin("/chatroom/mute_all", { chatroomId, status: 0 })).code, 0);
+    assert.equal((await suite.server.admin("/chatroom/mute_all", { chatroomId, status: 0 })).code, 0);
     await sm.next("moderation", undefined, (frame) => frame.event === "muteAll" && frame.on === false);
     assert.equal((await sendOk(sm, "thanks")).seq, 2);
   });
@@ -328,16 +309,16 @@ describe("real-time protocol against wrangler dev", () => {
     const [host, m, n] = [uid("host"), uid("m"), uid("n")];
     const chatroomId = await room(host, m, n);
     const all = [await connect(chatroomId, host), await connect(chatroomId, m), await connect(chatroomId, n)];
-    assert.equal((await server.admin("/chatroom/del", { chatroomId })).code, 0);
+    assert.equal((await suite.server.admin("/chatroom/del", { chatroomId })).code, 0);
     for (const socket of all) {
       const ended = await socket.next("room", undefined, (frame) => frame.event === "ended");
       const closed = await socket.closeCode();
       assert.equal(closed.code, 4004);
       assert.ok(socket.log.indexOf(ended) < closed.framesBefore, "the ended frame came before the close");
     }
-    const info = await server.admin("/chatroom/info", { chatroomId });
+    const info = await suite.server.admin("/chatroom/info", { chatroomId });
     assert.equal(info.result.state, 2);
-    const refused = await RoomSocket.refusal(server.wsUrl, chatroomId, await token(m));
+    const refused = await RoomSocket.refusal(suite.server.wsUrl, chatroomId, await token(m));
     assert.ok(refused.status >= 400 && refused.status < 500, `reconnect refused (got ${refused.status})`);
   });
 });

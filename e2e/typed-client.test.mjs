@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import { ApiError, EdgeroomApi, RoomSocket, SocketError } from "../public/client.js";
+import { nextEvent, WAIT_MS } from "./client.mjs";
 import { startServer } from "./harness.mjs";
 
 /** A WebSocket constructor that remembers every socket it made (and the raw text received), so a test can cut one. */
@@ -38,21 +39,8 @@ async function until(check, what, timeoutMs = 10_000) {
   }
 }
 
-/** Resolves with the first payload of `event` that satisfies `test`. */
-function next(socket, event, test = () => true, timeoutMs = 10_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${event}`));
-    }, timeoutMs);
-    const off = socket.on(event, (payload) => {
-      if (!test(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
+/** `nextEvent` with twice the usual wait: many of these events follow a reconnect, which waits out a backoff first. */
+const next = (socket, event, test, timeoutMs = 2 * WAIT_MS) => nextEvent(socket, event, test, timeoutMs);
 
 describe("client library in Node (ws)", () => {
   let server;

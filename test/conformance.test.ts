@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/index";
 import { checkFrame, checkResponse, routeOf, takeViolations } from "./helpers/conformance";
+import { roomInfo } from "./helpers/room-info";
 
 const ORIGIN = "https://edgeroom.test";
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -19,33 +20,8 @@ async function problemOf(method: string, path: string, response: Response): Prom
   }
 }
 
-const room = (extra: Record<string, unknown> = {}) => ({
-  chatroomId: "r1",
-  title: "T",
-  desc: "",
-  portrait: "",
-  extra: "",
-  thumbnail: null,
-  thumbnails: [],
-  isOpen: false,
-  state: 0,
-  hostId: "h",
-  count: 1,
-  muteAll: false,
-  slowModeSeconds: 0,
-  startAt: null,
-  durationMinutes: null,
-  startedAt: 1,
-  endAt: null,
-  lastSeq: 0,
-  createdAt: 1,
-  updatedAt: 1,
-  role: "host",
-  restriction: null,
-  mode: "normal",
-  shards: 0,
-  ...extra,
-});
+/** A valid room answer; `extra` may break it on purpose (a wrong type, an undeclared field). */
+const room = (extra: Record<string, unknown> = {}) => ({ ...roomInfo(), ...extra });
 const ok = (data: unknown, status = 200) => json({ status, message: "OK", data }, status);
 const error = (status: number, code: string, headers: Record<string, string> = {}) =>
   json({ status, message: "m", error: code, code, timestamp: new Date().toISOString() }, status, headers);

@@ -1,35 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { composerBlock } from "../../src/app/room/composer-block";
 import { initialRoomState, isViewer, type RoomState, roleLabel, roomReducer } from "../../src/app/room/room-state";
-import type { RoomInfo, ServerFrame, ThrottleInfo } from "../../src/client";
-
-const info = (over: Partial<RoomInfo> = {}): RoomInfo => ({
-  chatroomId: "r1",
-  title: "Trip",
-  desc: "",
-  portrait: "",
-  extra: "",
-  thumbnail: null,
-  thumbnails: [],
-  isOpen: false,
-  state: 0,
-  hostId: "alice",
-  count: 3,
-  muteAll: false,
-  slowModeSeconds: 0,
-  startAt: null,
-  durationMinutes: null,
-  startedAt: 1,
-  endAt: null,
-  lastSeq: 0,
-  createdAt: 1,
-  updatedAt: 1,
-  role: "member",
-  restriction: null,
-  mode: "normal",
-  shards: 0,
-  ...over,
-});
+import type { ServerFrame, ThrottleInfo } from "../../src/client";
+import { roomInfo } from "../helpers/room-info";
 
 const welcome: ServerFrame = {
   type: "welcome",
@@ -48,7 +21,7 @@ const welcome: ServerFrame = {
 
 const apply = (state: RoomState, ...frames: ServerFrame[]) =>
   frames.reduce((s, frame) => roomReducer(s, { type: "frame", frame, now: 10_000 }), state);
-const start = () => apply(initialRoomState("bob", info(), [], false), welcome);
+const start = () => apply(initialRoomState("bob", roomInfo(), [], false), welcome);
 
 describe("room state", () => {
   it("a presence change replaces one member object and leaves the others as they were", () => {
@@ -128,7 +101,7 @@ describe("room state", () => {
   });
 
   it("in a live room a plain member is a viewer, the audience size follows `online` frames, and the host stays host", () => {
-    const live = info({ mode: "live", shards: 4, role: "member", isOpen: true });
+    const live = roomInfo({ mode: "live", shards: 4, role: "member", isOpen: true });
     const host = { userId: "alice", role: "host" as const, nickname: null, image: null, online: true };
     const loaded = initialRoomState("bob", live, [], false, [host]);
     const watching = apply(loaded, { ...welcome, mode: "live", online: [], onlineCount: 1 });

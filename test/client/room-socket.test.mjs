@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import WebSocket, { WebSocketServer } from "ws";
+import { nextEvent } from "../../e2e/client.mjs";
 import { RoomSocket, SocketError } from "../../public/client.js";
 
 /** The scripted room: `onUpgrade(url)` may refuse ({status, headers}); `onSocket(ws, url)` plays the room. */
@@ -76,22 +77,6 @@ function welcome(
   });
 }
 
-/** Resolves with the first payload of `event` that satisfies `test`. */
-function next(socket, event, test = () => true, timeoutMs = 5000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${event}`));
-    }, timeoutMs);
-    const off = socket.on(event, (payload) => {
-      if (!test(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
-
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60_000 }, () => {
@@ -121,7 +106,7 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
         });
       },
     });
-    const expired = next(socket, "tokenExpired");
+    const expired = nextEvent(socket, "tokenExpired");
     socket.connect();
     const info = await expired;
     assert.equal(info.code, 4001);
@@ -132,7 +117,7 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
     assert.equal(room.state.connects.length, 1, "no reconnect while waiting for a token");
     assert.equal(asked, 1);
 
-    const reopened = next(socket, "welcome");
+    const reopened = nextEvent(socket, "welcome");
     supply("t2");
     assert.equal((await reopened).userId, "t2");
     assert.equal(room.state.connects[1].searchParams.get("token"), "t2");
@@ -147,13 +132,13 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
       if (url.searchParams.get("token") !== "t3") setTimeout(() => ws.close(4001, ""), 50);
     };
     const socket = open({ getToken: () => "t1" });
-    const expired = next(socket, "tokenExpired");
+    const expired = nextEvent(socket, "tokenExpired");
     socket.connect();
     assert.match((await expired).reason, /expired or was revoked/);
     await sleep(300);
     assert.equal(socket.status, "needs-token");
     assert.equal(room.state.connects.length, 1, "getToken gave back the refused token: no reconnect");
-    const reopened = next(socket, "welcome");
+    const reopened = nextEvent(socket, "welcome");
     socket.setToken("t3");
     await reopened;
     assert.equal(socket.status, "open");
@@ -165,7 +150,7 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
     room.state.onSocket = (ws) => setTimeout(() => ws.close(4001, "revoked"), 20);
     let n = 0;
     const socket = open({ getToken: () => `fresh-${++n}` });
-    const closed = next(socket, "close", (c) => c.final, 12_000);
+    const closed = nextEvent(socket, "close", (c) => c.final, 12_000);
     socket.connect();
     const info = await closed;
     assert.equal(info.code, 4001);
@@ -182,8 +167,8 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
         ? { status: 401, body: { status: 401, code: "ACCESS_TOKEN_EXPIRED", message: "Access token expired" } }
         : { status: 200, body: { data: { state: 0, role: "member" } } };
     const socket = open({ getToken: async () => "t2" });
-    const expired = next(socket, "tokenExpired");
-    const welcomed = next(socket, "welcome");
+    const expired = nextEvent(socket, "tokenExpired");
+    const welcomed = nextEvent(socket, "welcome");
     socket.connect();
     assert.equal((await expired).error.code, "ACCESS_TOKEN_EXPIRED");
     assert.equal((await welcomed).userId, "t2");
@@ -197,9 +182,9 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
       setTimeout(() => ws.close(4008, "too many sockets"), 100);
     };
     const socket = open();
-    const closed = next(socket, "close");
+    const closed = nextEvent(socket, "close");
     socket.connect();
-    await next(socket, "welcome");
+    await nextEvent(socket, "welcome");
     const pending = socket.send("never answered");
     const info = await closed;
     assert.deepEqual([info.code, info.reason, info.final], [4008, "too many sockets", true]);
@@ -224,8 +209,8 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
         });
       const socket = open();
       socket.connect();
-      await next(socket, "welcome");
-      const throttled = next(socket, "throttled");
+      await nextEvent(socket, "welcome");
+      const throttled = nextEvent(socket, "throttled");
       const results = await Promise.allSettled([socket.send("a"), socket.send("b"), socket.send("c")]);
       assert.equal(results[0].status, "fulfilled");
       for (const result of results.slice(1)) {
@@ -267,9 +252,9 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
     };
     const socket = open();
     socket.connect();
-    await next(socket, "message_update");
+    await nextEvent(socket, "message_update");
     assert.equal(socket.lastUpdateSeq, 7);
-    await next(socket, "status", (s) => s.status === "open" && room.state.connects.length === 2);
+    await nextEvent(socket, "status", (s) => s.status === "open" && room.state.connects.length === 2);
     assert.equal(room.state.connects[0].searchParams.has("since"), false, "nothing seen yet: a plain connect");
     assert.equal(room.state.connects[1].searchParams.get("since"), "5");
     assert.equal(room.state.connects[1].searchParams.get("updatesSince"), "7");
@@ -286,7 +271,7 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
       });
     const socket = open();
     socket.connect();
-    await next(socket, "welcome");
+    await nextEvent(socket, "welcome");
     await socket.send("agreed, @bob", { replyTo: 5, mentions: ["bob"] });
     assert.deepEqual(got[0], {
       type: "send",
@@ -308,7 +293,7 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
       });
     const socket = open();
     socket.connect();
-    await next(socket, "welcome");
+    await nextEvent(socket, "welcome");
     const ack = await socket.send("", { attachments: ["a1b2c3d4e5f6a7b8", "0f1e2d3c4b5a6978"], replyTo: 9 });
     assert.equal(ack.seq, 10);
     assert.deepEqual(got[0], {
@@ -334,13 +319,13 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
           }
         : { status: 200, body: { data: { state: 0, role: "member" } } };
     const socket = open();
-    const waiting = next(socket, "status", (s) => s.status === "reconnecting" && s.retryInMs !== undefined);
+    const waiting = nextEvent(socket, "status", (s) => s.status === "reconnecting" && s.retryInMs !== undefined);
     const started = Date.now();
     socket.connect();
     const status = await waiting;
     assert.ok(status.retryInMs >= 1000, `waits at least Retry-After, got ${status.retryInMs} ms`);
     assert.equal(status.close.error.code, "RATE_LIMITED");
-    await next(socket, "welcome");
+    await nextEvent(socket, "welcome");
     assert.ok(Date.now() - started >= 1000);
     socket.close();
   });
@@ -349,7 +334,7 @@ describe("RoomSocket reactions to the room's limits (SPEC §8.1)", { timeout: 60
     room.reset();
     room.state.onUpgrade = () => ({ status: 429 });
     const socket = open();
-    const waiting = next(socket, "status", (s) => s.status === "reconnecting" && s.retryInMs !== undefined);
+    const waiting = nextEvent(socket, "status", (s) => s.status === "reconnecting" && s.retryInMs !== undefined);
     socket.connect();
     assert.ok((await waiting).retryInMs >= 10_000);
     socket.close();

@@ -1,4 +1,4 @@
-/** Test helpers for the client API: authenticated calls and a room with one user per role. */
+/** Test helpers for the client API: authenticated calls, a closed room, and a room with one user per role. */
 import { SELF } from "cloudflare:test";
 import { newId, tokenFor } from "./admin";
 import { conformed } from "./conformance";
@@ -24,6 +24,16 @@ export async function api(
   const url = `https://edgeroom.test/api${path}`;
   const res = await conformed(method, url, await SELF.fetch(url, init));
   return { status: res.status, body: (await res.json()) as ApiReply["body"], headers: res.headers };
+}
+
+/** Creates a closed room through the client API, hosted by `host` with `members` in it; returns its id. */
+export async function closedRoom(host: string, members: string[]): Promise<string> {
+  const created = await api("POST", "/chatroom", {
+    as: host,
+    body: { hostId: host, isOpen: false, users: [host, ...members] },
+  });
+  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+  return String(created.body.data?.chatroomId);
 }
 
 /** The users of a role-matrix room. */

@@ -13,12 +13,33 @@ export async function liveRoom(shards = 4, fields: Record<string, unknown> = {})
   return chatroomId;
 }
 
+/** A viewer's socket, with its welcome frame and its user id. */
+export type Viewer = TestSocket & { welcome: Frame; userId: string };
+
 /** Opens a viewer's socket and takes its welcome. */
-export async function viewer(id: string, userId: string, query = ""): Promise<TestSocket & { welcome: Frame }> {
+export async function viewer(id: string, userId: string, query = ""): Promise<Viewer> {
   const socket = await connect(id, userId, query);
   const welcome = await socket.next("welcome");
   expect(welcome).toMatchObject({ chatroomId: id, userId, mode: "live" });
-  return Object.assign(socket, { welcome });
+  return Object.assign(socket, { welcome, userId });
+}
+
+/**
+ * One viewer per entry of `indexes`, each a fresh user on that shard of live room `id` (which has
+ * `shards` shards), opened one after the other in that order.
+ */
+export async function viewersOnShards<const Indexes extends readonly number[]>(
+  id: string,
+  shards: number,
+  indexes: Indexes,
+): Promise<{ [K in keyof Indexes]: Viewer }> {
+  const prefix = newId("v");
+  const viewers: Viewer[] = [];
+  for (const [position, index] of indexes.entries()) {
+    viewers.push(await viewer(id, onShard(`${prefix}-${position}`, shards, index)));
+  }
+  // One viewer per index, in order: the tuple type lets a caller destructure them.
+  return viewers as { [K in keyof Indexes]: Viewer };
 }
 
 /**

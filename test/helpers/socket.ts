@@ -1,5 +1,6 @@
 /** Test helpers for WebSockets through the Worker: open, read frames (batches unpacked) with a timeout. */
 import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
 import { tokenFor } from "./admin";
 import { checkFrame, conformed } from "./conformance";
 
@@ -20,12 +21,33 @@ export interface TestSocket {
   pending: Frame[];
 }
 
-/** Opens a socket to a room as `userId`; resolves with the Response when the upgrade is refused. */
-export async function openSocket(roomId: string, userId: string, query = ""): Promise<TestSocket | Response> {
+/**
+ * The answer to a socket upgrade as `userId`, checked against the route: 101 with its `webSocket` not yet
+ * accepted, or the refusal. For tests of the upgrade itself; `openSocket` and `connect` go on from it.
+ */
+export async function upgrade(roomId: string, userId: string, query = ""): Promise<Response> {
   const token = await tokenFor(userId);
   const url = `https://edgeroom.test/api/chatrooms/${roomId}/ws?token=${token}${query}`;
-  const res = await conformed("GET", url, await SELF.fetch(url, { headers: { Upgrade: "websocket" } }));
+  return conformed("GET", url, await SELF.fetch(url, { headers: { Upgrade: "websocket" } }));
+}
+
+/** Opens a socket to a room as `userId`; resolves with the Response when the upgrade is refused. */
+export async function openSocket(roomId: string, userId: string, query = ""): Promise<TestSocket | Response> {
+  const res = await upgrade(roomId, userId, query);
   return res.webSocket ? frameQueue(res.webSocket) : res;
+}
+
+/** Opens `count` sockets as `userId`, expecting every upgrade to succeed; returns them accepted, frames unread. */
+export async function openRawSockets(roomId: string, userId: string, count: number): Promise<WebSocket[]> {
+  const open: WebSocket[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await upgrade(roomId, userId);
+    expect(res.status, `socket ${i + 1} of ${userId}`).toBe(101);
+    const ws = res.webSocket as WebSocket;
+    ws.accept();
+    open.push(ws);
+  }
+  return open;
 }
 
 /** Accepts a client socket and queues its frames (batches unpacked) for `next`; each is checked against the server-frame union. */
@@ -76,4 +98,20 @@ export async function connect(roomId: string, userId: string, query = ""): Promi
   const socket = await openSocket(roomId, userId, query);
   if (socket instanceof Response) throw new Error(`upgrade refused: ${socket.status} ${await socket.text()}`);
   return socket;
+}
+
+/**
+ * Sends 50 garbage frames every 100 ms (500 a second, against the default frame budget's refill of 20) until the
+ * server closes the socket, for at most 6 s; resolves with the close, or null when it stayed open.
+ */
+export async function floodUntilClosed(socket: TestSocket): Promise<{ code: number; reason: string } | null> {
+  let closed: { code: number; reason: string } | null = null;
+  void socket.closed.then((value) => {
+    closed = value;
+  });
+  for (let round = 0; round < 60 && !closed; round++) {
+    for (let i = 0; i < 50; i++) socket.send("not json");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return closed;
 }

@@ -19,6 +19,7 @@ import {
   takeMessages,
   upTo,
   viewer,
+  viewersOnShards,
 } from "../helpers/live";
 import type { Frame, TestSocket } from "../helpers/socket";
 
@@ -52,15 +53,7 @@ function row(seq: number, senderId: string, clientMsgId: string): MessageRow {
 describe("live rooms when objects are evicted", () => {
   it("a shard evicted mid-stream: its viewers reconnect and resume (since, updatesSince) without loss or duplicates, while the others keep receiving", async () => {
     const id = await liveRoom(4);
-    const prefix = newId("se");
-    const [talker, victim, other] = [
-      onShard(`${prefix}-t`, 4, 0),
-      onShard(`${prefix}-v`, 4, 1),
-      onShard(`${prefix}-o`, 4, 2),
-    ];
-    const t = await viewer(id, talker);
-    const v = await viewer(id, victim);
-    const o = await viewer(id, other);
+    const [t, v, o] = await viewersOnShards(id, 4, [0, 1, 2]);
     for (const n of [1, 2, 3]) await say(t, `m${n}`);
     t.send({ type: "edit", seq: 2, content: "two, edited" });
     for (const socket of [t, v, o]) {
@@ -68,7 +61,7 @@ describe("live rooms when objects are evicted", () => {
       expect(await socket.next("message_update")).toMatchObject({ seq: 2, updateSeq: 1, content: "two, edited" });
     }
 
-    await evict(shardStub(id, victim, 4));
+    await evict(shardStub(id, v.userId, 4));
     expect((await v.closed).code).not.toBe(1000);
     // While the victim is away: three messages and a recall (update 2).
     for (const n of [4, 5, 6]) await say(t, `m${n}`);
@@ -78,7 +71,7 @@ describe("live rooms when objects are evicted", () => {
       expect(await socket.next("message_update")).toMatchObject({ seq: 1, updateSeq: 2, deleted: true });
     }
 
-    const back = await viewer(id, victim, "&since=3&updatesSince=1");
+    const back = await viewer(id, v.userId, "&since=3&updatesSince=1");
     expect(back.welcome).toMatchObject({ lastSeq: 6, lastUpdateSeq: 2 });
     expect(await seqsOf(back, 3)).toEqual([4, 5, 6]);
     expect(await back.next("message_update")).toMatchObject({ seq: 1, updateSeq: 2, deleted: true });
@@ -126,15 +119,12 @@ describe("live rooms when objects are evicted", () => {
 
   it("a shard that lost its memory but kept its sockets (hibernation) gives them the push that wakes it, once", async () => {
     const id = await liveRoom(2);
-    const prefix = newId("hb");
-    const [talker, sleeper] = [onShard(`${prefix}-t`, 2, 0), onShard(`${prefix}-s`, 2, 1)];
-    const t = await viewer(id, talker);
-    const s = await viewer(id, sleeper);
+    const [t, s] = await viewersOnShards(id, 2, [0, 1]);
     for (const n of [1, 2]) await say(t, `m${n}`);
     expect(await seqsOf(s, 2)).toEqual([1, 2]);
     // The pool cannot hibernate an object: its memory is emptied as a restart would leave it, the
     // sockets stay with the runtime.
-    await runInDurableObject(shardStub(id, sleeper, 2), (instance) => {
+    await runInDurableObject(shardStub(id, s.userId, 2), (instance) => {
       Object.assign(instance, { state: null, hello: null, epoch: "", lastPush: 0, reported: null });
     });
     await say(t, "m3");
@@ -143,7 +133,7 @@ describe("live rooms when objects are evicted", () => {
     expect(await seqsOf(s, 1)).toEqual([4]);
     expect(takeMessages(s)).toEqual([]);
     // Its ring came back from the room: a resume on that shard still works.
-    const other = await viewer(id, onShard(`${prefix}-x`, 2, 1), "&since=1");
+    const other = await viewer(id, onShard(newId("x"), 2, 1), "&since=1");
     expect(await seqsOf(other, 3)).toEqual([2, 3, 4]);
   });
 

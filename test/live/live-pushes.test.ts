@@ -8,12 +8,11 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RoomShard } from "../../src/live/RoomShard";
 import type { ShardPush } from "../../src/live/shard-protocol";
-import { evict, newId } from "../helpers/admin";
+import { evict } from "../helpers/admin";
 import {
   answerTo,
   eventually,
   liveRoom,
-  onShard,
   roomWork,
   say,
   seqsOf,
@@ -21,22 +20,20 @@ import {
   takeMessages,
   upTo,
   viewer,
+  viewersOnShards,
 } from "../helpers/live";
 
 describe("live rooms when calls fail", () => {
   it("a push the shard refuses is retried, in order, before anything newer, and one whose answer is lost is not applied twice", async () => {
     const id = await liveRoom(2);
-    const prefix = newId("pf");
-    const [talker, reader] = [onShard(`${prefix}-t`, 2, 0), onShard(`${prefix}-r`, 2, 1)];
-    const t = await viewer(id, talker);
-    const r = await viewer(id, reader);
+    const [t, r] = await viewersOnShards(id, 2, [0, 1]);
     await say(t, "m1");
     expect(await seqsOf(r, 1)).toEqual([1]);
     // Fault injection in the real shard object, on the RPC path itself (RPC dispatches through the
     // class, so the class's method is wrapped, for this one instance only): its next two deliveries
     // throw before applying anything (the call rejects at the room), the third applies and then throws
     // (the room never hears that it was applied). Later deliveries are the object's own.
-    const shard = shardStub(id, reader, 2);
+    const shard = shardStub(id, r.userId, 2);
     const seen: number[] = [];
     const restore = await runInDurableObject(shard, (instance: RoomShard) => {
       const proto = Object.getPrototypeOf(instance) as { deliver(this: RoomShard, push: ShardPush): Promise<void> };
@@ -71,20 +68,17 @@ describe("live rooms when calls fail", () => {
 
   it("a shard evicted during a burst: the other shards get every message once, the evicted viewer resumes with since and gets the rest once", async () => {
     const id = await liveRoom(2);
-    const prefix = newId("pe");
-    const [talker, reader] = [onShard(`${prefix}-t`, 2, 0), onShard(`${prefix}-r`, 2, 1)];
-    const t = await viewer(id, talker);
-    const r = await viewer(id, reader);
+    const [t, r] = await viewersOnShards(id, 2, [0, 1]);
     // A burst of 8 sends (within the send burst of 10); the reader's shard is evicted while they are
     // being pushed: a push in flight then fails and is retried against the new instance, which holds
     // no one and tells the room so.
     for (let n = 1; n <= 8; n++) t.send({ type: "send", clientMsgId: `b${n}`, content: `burst ${n}` });
     expect(await seqsOf(r, 1)).toEqual([1]);
-    await evict(shardStub(id, reader, 2));
+    await evict(shardStub(id, r.userId, 2));
     const seen = [1, ...takeMessages(r)];
     await r.closed;
     expect(await seqsOf(t, 8)).toEqual(upTo(8));
-    const back = await viewer(id, reader, `&since=${seen.at(-1)}`);
+    const back = await viewer(id, r.userId, `&since=${seen.at(-1)}`);
     const rest = await seqsOf(back, 8 - (seen.at(-1) as number));
     expect([...seen, ...rest]).toEqual(upTo(8));
     await say(t, "after");
@@ -94,9 +88,7 @@ describe("live rooms when calls fail", () => {
 
   it("a forwarded frame the room cannot take is sent once more; failed twice, the sender gets SERVER_ERROR naming its send, and the resend is stored once", async () => {
     const id = await liveRoom(2);
-    const [talker, reader] = [onShard(`${newId("ff")}-t`, 2, 0), onShard(`${newId("ff")}-r`, 2, 1)];
-    const t = await viewer(id, talker);
-    const r = await viewer(id, reader);
+    const [t, r] = await viewersOnShards(id, 2, [0, 1]);
     // Fault injection in the real room object, on the RPC path (the class's method, this instance
     // only): `failures` calls to shardFrames throw before the room looks at them.
     let failures = 0;
@@ -130,10 +122,7 @@ describe("live rooms when calls fail", () => {
 
   it("a shard that went idle stops being pushed to, and says hello again and is pushed to again when a viewer comes back", async () => {
     const id = await liveRoom(2);
-    const prefix = newId("id");
-    const [talker, idler] = [onShard(`${prefix}-t`, 2, 0), onShard(`${prefix}-i`, 2, 1)];
-    const t = await viewer(id, talker);
-    const i = await viewer(id, idler);
+    const [t, i] = await viewersOnShards(id, 2, [0, 1]);
     for (const n of [1, 2]) await say(t, `m${n}`);
     expect(await seqsOf(i, 2)).toEqual([1, 2]);
     i.ws.close(1000, "bye");
@@ -148,7 +137,7 @@ describe("live rooms when calls fail", () => {
     // Two messages while idle: at most one push each, to the one active shard.
     expect((await roomWork(id)).pushes - pushes).toBeLessThanOrEqual(2);
 
-    const back = await viewer(id, idler, "&since=2");
+    const back = await viewer(id, i.userId, "&since=2");
     expect(await seqsOf(back, 2)).toEqual([3, 4]);
     expect((await roomWork(id)).activeShards).toEqual([0, 1]);
     for (const n of [5, 6]) await say(t, `m${n}`);

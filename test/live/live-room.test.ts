@@ -2,40 +2,11 @@
  * Live rooms (SPEC §8.5): any signed-in, unbanned user connects without joining, through the shard
  * their id maps to; the room sequences and stores, and every shard fans out.
  */
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { shardOf } from "../../src/live/shard-of";
-import { admin, newId, tokenFor } from "../helpers/admin";
+import { admin, newId } from "../helpers/admin";
 import { api } from "../helpers/api";
-import { connect, type TestSocket } from "../helpers/socket";
-
-async function liveRoom(shards = 4): Promise<string> {
-  const chatroomId = newId("live");
-  const created = await admin("/chatroom/create", { chatroomId, title: "Live", mode: "live", shards });
-  expect(created.code).toBe(0);
-  return chatroomId;
-}
-
-async function viewer(id: string, userId: string, query = ""): Promise<TestSocket> {
-  const socket = await connect(id, userId, query);
-  const welcome = await socket.next("welcome");
-  expect(welcome).toMatchObject({ chatroomId: id, userId, mode: "live" });
-  return socket;
-}
-
-/** Users that map to distinct shards. */
-function spread(prefix: string, shards: number, count: number): string[] {
-  const users: string[] = [];
-  const seen = new Set<number>();
-  for (let i = 0; users.length < count; i++) {
-    const user = `${prefix}-${i}`;
-    const shard = shardOf(user, shards);
-    if (seen.size < shards && seen.has(shard)) continue;
-    seen.add(shard);
-    users.push(user);
-  }
-  return users;
-}
+import { liveRoom, spread, viewer } from "../helpers/live";
+import { upgrade } from "../helpers/socket";
 
 describe("live rooms", () => {
   it("lets anyone connect without joining, across shards, and delivers every message to everyone in order", async () => {
@@ -75,9 +46,7 @@ describe("live rooms", () => {
     await viewer(id, other);
     expect((await admin("/chatroom/set_black_status", { chatroomId: id, userId: bad, status: 2 })).code).toBe(0);
     expect((await badSocket.closed).code).toBe(4003);
-    const again = await SELF.fetch(`https://edgeroom.test/api/chatrooms/${id}/ws?token=${await tokenFor(bad)}`, {
-      headers: { Upgrade: "websocket" },
-    });
+    const again = await upgrade(id, bad);
     expect(again.status).toBe(403);
     expect((await admin("/chatroom/set_black_status", { chatroomId: id, userId: loud, status: 1 })).code).toBe(0);
     loudSocket.send({ type: "send", clientMsgId: "x", content: "can I?" });

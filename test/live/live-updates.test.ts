@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { newId } from "../helpers/admin";
 import { api } from "../helpers/api";
-import { liveRoom, say, seqsOf, spread, viewer } from "../helpers/live";
+import { liveRoom, say, seqsOf, spread, type Viewer, viewer } from "../helpers/live";
 import type { Frame, TestSocket } from "../helpers/socket";
 
 /** The update frames (message_update, reaction) a socket has queued, removed from its queue. */
@@ -19,6 +19,11 @@ function takeUpdates(socket: TestSocket): Frame[] {
 const nextUpdate = (socket: TestSocket) =>
   socket.next(undefined, 5000, (frame: Frame) => frame.type === "message_update" || frame.type === "reaction");
 
+/** Each viewer's next update frame matches `expected`: the change reached them all, whatever their shard. */
+async function expectEachHears(viewers: Viewer[], expected: Record<string, unknown>): Promise<void> {
+  for (const socket of viewers) expect(await nextUpdate(socket), `heard by ${socket.userId}`).toMatchObject(expected);
+}
+
 describe("message changes in a live room", () => {
   it("takes edits, reactions and recalls as frames through any shard and tells every shard; a refused change tells no one", async () => {
     const id = await liveRoom(3);
@@ -28,34 +33,23 @@ describe("message changes in a live room", () => {
     for (const socket of [sa, sb, sc]) expect(await seqsOf(socket, 2)).toEqual([1, 2]);
 
     sa.send({ type: "edit", seq: 1, content: "message 1, edited" });
-    for (const socket of [sa, sb, sc]) {
-      expect(await nextUpdate(socket)).toMatchObject({
-        type: "message_update",
-        seq: 1,
-        updateSeq: 1,
-        content: "message 1, edited",
-      });
-    }
+    await expectEachHears([sa, sb, sc], { type: "message_update", seq: 1, updateSeq: 1, content: "message 1, edited" });
     sb.send({ type: "react", seq: 2, emoji: "👍" });
-    for (const socket of [sa, sb, sc]) {
-      expect(await nextUpdate(socket)).toMatchObject({
-        type: "reaction",
-        seq: 2,
-        updateSeq: 2,
-        reactions: [{ emoji: "👍", count: 1 }],
-        changes: [{ userId: b, emoji: "👍", added: true }],
-      });
-    }
+    await expectEachHears([sa, sb, sc], {
+      type: "reaction",
+      seq: 2,
+      updateSeq: 2,
+      reactions: [{ emoji: "👍", count: 1 }],
+      changes: [{ userId: b, emoji: "👍", added: true }],
+    });
     // Someone else's message: refused to the sender alone, nothing changes, no one else hears.
     sc.send({ type: "edit", seq: 1, content: "not mine" });
     sc.send({ type: "recall", seq: 1 });
     expect(await sc.next("error")).toMatchObject({ code: "FORBIDDEN" });
     expect(await sc.next("error")).toMatchObject({ code: "FORBIDDEN" });
     sa.send({ type: "recall", seq: 2 });
-    for (const socket of [sa, sb, sc]) {
-      expect(await nextUpdate(socket)).toMatchObject({ type: "message_update", seq: 2, updateSeq: 3, deleted: true });
-      expect(takeUpdates(socket)).toEqual([]);
-    }
+    await expectEachHears([sa, sb, sc], { type: "message_update", seq: 2, updateSeq: 3, deleted: true });
+    for (const socket of [sa, sb, sc]) expect(takeUpdates(socket)).toEqual([]);
     const history = await api("GET", `/chatrooms/${id}/messages?after=0`, { as: c });
     expect(history.body.data?.messages).toMatchObject([
       { seq: 1, content: "message 1, edited" },
@@ -69,7 +63,7 @@ describe("message changes in a live room", () => {
     const [sa, sb] = [await viewer(id, a), await viewer(id, b)];
     for (const n of [1, 2, 3]) await say(sa, `m${n}`);
     sa.send({ type: "edit", seq: 1, content: "one" });
-    for (const socket of [sa, sb]) expect(await nextUpdate(socket)).toMatchObject({ updateSeq: 1 });
+    await expectEachHears([sa, sb], { updateSeq: 1 });
     sb.ws.close(1000, "away");
     await sb.closed;
     // While b is away: an edit, a reaction, a recall, one more message.

@@ -2,17 +2,10 @@
  * The per-user and per-socket limits of SPEC §8.1 in a live room, at their defaults: enforced by the
  * shard that holds the user's sockets (all of one user's sockets share it), never by the room object.
  */
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newId, tokenFor } from "../helpers/admin";
-import { liveRoom, onShard, roomWork, say, viewer } from "../helpers/live";
-import type { Frame } from "../helpers/socket";
-
-async function upgrade(id: string, userId: string): Promise<Response> {
-  return SELF.fetch(`https://edgeroom.test/api/chatrooms/${id}/ws?token=${await tokenFor(userId)}`, {
-    headers: { Upgrade: "websocket" },
-  });
-}
+import { newId } from "../helpers/admin";
+import { liveRoom, onShard, roomWork, say, viewersOnShards } from "../helpers/live";
+import { type Frame, floodUntilClosed, openRawSockets, upgrade } from "../helpers/socket";
 
 const count = (frames: Frame[], code: string) =>
   frames.filter((frame) => frame.type === "error" && frame.code === code).length;
@@ -22,13 +15,7 @@ describe("limits on a shard", () => {
     const id = await liveRoom(2);
     const prefix = newId("lim");
     const [user, neighbour] = [onShard(`${prefix}-u`, 2, 1), onShard(`${prefix}-n`, 2, 1)];
-    const open: WebSocket[] = [];
-    for (let i = 0; i < 5; i++) {
-      const res = await upgrade(id, user);
-      expect(res.status).toBe(101);
-      (res.webSocket as WebSocket).accept();
-      open.push(res.webSocket as WebSocket);
-    }
+    const open = await openRawSockets(id, user, 5);
     const sixth = await upgrade(id, user);
     expect(sixth.status).toBe(429);
     expect(Number(sixth.headers.get("retry-after"))).toBe(5);
@@ -51,10 +38,7 @@ describe("limits on a shard", () => {
 
   it("answers a flood of sends with one RATE_LIMITED notice a second on the shard, stores only what the send bucket admits, and other viewers are not held up", async () => {
     const id = await liveRoom(2);
-    const prefix = newId("fl");
-    const [flooder, other] = [onShard(`${prefix}-f`, 2, 0), onShard(`${prefix}-o`, 2, 1)];
-    const f = await viewer(id, flooder);
-    const o = await viewer(id, other);
+    const [f, o] = await viewersOnShards(id, 2, [0, 1]);
     const started = Date.now();
     for (let i = 0; i < 30; i++) f.send({ type: "send", clientMsgId: `f${i}`, content: `flood ${i}` });
     // The send burst is 10: ten acks; the rest are refused, told at most once a second.
@@ -70,21 +54,9 @@ describe("limits on a shard", () => {
 
   it("closes a socket that stays over its frame budget on a shard with 4008 after OVER_BUDGET_CLOSE_MS, with one notice a second meanwhile, and only that socket", async () => {
     const id = await liveRoom(2);
-    const prefix = newId("ab");
-    const [flooder, other] = [onShard(`${prefix}-f`, 2, 0), onShard(`${prefix}-o`, 2, 0)];
-    const f = await viewer(id, flooder);
-    const o = await viewer(id, other);
-    let closed: { code: number; reason: string } | null = null;
-    void f.closed.then((value) => {
-      closed = value;
-    });
+    const [f, o] = await viewersOnShards(id, 2, [0, 0]);
     const started = Date.now();
-    // 50 garbage frames every 100 ms (500/s against a refill of 20/s) until the shard closes it.
-    for (let round = 0; round < 60 && !closed; round++) {
-      for (let i = 0; i < 50; i++) f.send("not json");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(closed).toMatchObject({ code: 4008 });
+    expect(await floodUntilClosed(f)).toMatchObject({ code: 4008 });
     const elapsed = Date.now() - started;
     // The first 40 frames (the burst) are answered as bad frames; after that, one notice a second.
     expect(count(f.pending, "BAD_REQUEST")).toBeLessThanOrEqual(40 + Math.ceil((elapsed / 1000) * 20));

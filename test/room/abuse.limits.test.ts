@@ -3,17 +3,16 @@
  * of typing, history and garbage frames, too many sockets, too many connects. Each test measures what
  * the other members see while the flood runs.
  */
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newId, tokenFor } from "../helpers/admin";
-import { api } from "../helpers/api";
-import { connect, type Frame, type TestSocket } from "../helpers/socket";
+import { newId } from "../helpers/admin";
+import { closedRoom } from "../helpers/api";
+import { connect, type Frame, floodUntilClosed, openRawSockets, type TestSocket, upgrade } from "../helpers/socket";
 
+/** A closed room with `members` members besides its host; `users` lists the host first. */
 async function room(members: number): Promise<{ id: string; users: string[] }> {
   const host = newId("h");
-  const users = [host, ...Array.from({ length: members }, (_, i) => `${host}-u${i}`)];
-  const created = await api("POST", "/chatroom", { as: host, body: { hostId: host, isOpen: false, users } });
-  return { id: String(created.body.data?.chatroomId), users };
+  const others = Array.from({ length: members }, (_, i) => `${host}-u${i}`);
+  return { id: await closedRoom(host, others), users: [host, ...others] };
 }
 
 async function joined(id: string, userId: string): Promise<TestSocket> {
@@ -83,37 +82,16 @@ describe("floods by one member", () => {
     const [, flooder, other] = users as [string, string, string];
     const f = await joined(id, flooder);
     const o = await joined(id, other);
-    let closed: { code: number; reason: string } | null = null;
-    void f.closed.then((value) => {
-      closed = value;
-    });
-    // 50 garbage frames every 100 ms (500/s against a refill of 20/s) until the room closes it.
-    for (let round = 0; round < 60 && !closed; round++) {
-      for (let i = 0; i < 50; i++) f.send("not json");
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(closed).toMatchObject({ code: 4008 });
+    expect(await floodUntilClosed(f)).toMatchObject({ code: 4008 });
     expect(await timedSend(o, "after-abuse")).toBeLessThan(1000);
   });
 });
 
 describe("connections per user", () => {
-  async function upgrade(id: string, userId: string): Promise<Response> {
-    return SELF.fetch(`https://edgeroom.test/api/chatrooms/${id}/ws?token=${await tokenFor(userId)}`, {
-      headers: { Upgrade: "websocket" },
-    });
-  }
-
   it("refuses a sixth open socket of one user with 429 and Retry-After, before the upgrade", async () => {
     const { id, users } = await room(1);
     const user = users[1] as string;
-    const open: WebSocket[] = [];
-    for (let i = 0; i < 5; i++) {
-      const res = await upgrade(id, user);
-      expect(res.status).toBe(101);
-      (res.webSocket as WebSocket).accept();
-      open.push(res.webSocket as WebSocket);
-    }
+    await openRawSockets(id, user, 5);
     const sixth = await upgrade(id, user);
     expect(sixth.status).toBe(429);
     expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);

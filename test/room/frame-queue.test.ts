@@ -4,18 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { newId } from "../helpers/admin";
-import { api } from "../helpers/api";
+import { closedRoom } from "../helpers/api";
 import { connect, type Frame } from "../helpers/socket";
 
 describe("frame batches", () => {
   it("answers a burst of 300 frames from ten sockets completely, and stores their sends gaplessly", async () => {
     const host = newId("h");
     const users = Array.from({ length: 10 }, (_, i) => `${host}-u${i}`);
-    const created = await api("POST", "/chatroom", {
-      as: host,
-      body: { hostId: host, isOpen: false, users: [host, ...users] },
-    });
-    const id = String(created.body.data?.chatroomId);
+    const id = await closedRoom(host, users);
     const reader = await connect(id, host);
     await reader.next("welcome");
     const sockets = await Promise.all(users.map((user) => connect(id, user)));

@@ -5,18 +5,19 @@
  */
 import { describe, expect, it } from "vitest";
 import { newId } from "../helpers/admin";
-import { api } from "../helpers/api";
+import { api, closedRoom } from "../helpers/api";
 import { connect, type Frame } from "../helpers/socket";
+
+/** A closed room with three senders besides its host. */
+async function roomOfThreeSenders(): Promise<{ id: string; senders: string[] }> {
+  const host = newId("h");
+  const senders = [0, 1, 2].map((i) => `${host}-s${i}`);
+  return { id: await closedRoom(host, senders), senders };
+}
 
 describe("room send budget", () => {
   it("sheds sends beyond ROOM_SENDS_PER_SEC with ROOM_BUSY, keeping the sequence gapless", async () => {
-    const host = newId("h");
-    const senders = [0, 1, 2].map((i) => `${host}-s${i}`);
-    const created = await api("POST", "/chatroom", {
-      as: host,
-      body: { hostId: host, isOpen: false, users: [host, ...senders] },
-    });
-    const id = String(created.body.data?.chatroomId);
+    const { id, senders } = await roomOfThreeSenders();
     const sockets = await Promise.all(senders.map((user) => connect(id, user)));
     for (const socket of sockets) await socket.next("welcome");
     // Each sender's burst (SEND_BURST 10) passes its own limit: 30 sends against a room budget of 20.
@@ -44,13 +45,7 @@ describe("room send budget", () => {
   });
 
   it("answers HTTP sends beyond the budget with 429 ROOM_BUSY and Retry-After", async () => {
-    const host = newId("h");
-    const senders = [0, 1, 2].map((i) => `${host}-s${i}`);
-    const created = await api("POST", "/chatroom", {
-      as: host,
-      body: { hostId: host, isOpen: false, users: [host, ...senders] },
-    });
-    const id = String(created.body.data?.chatroomId);
+    const { id, senders } = await roomOfThreeSenders();
     const sends = senders.flatMap((user) =>
       Array.from({ length: 10 }, (_, i) =>
         api("POST", `/chatrooms/${id}/messages`, { as: user, body: { clientMsgId: `h${i}`, content: "x" } }),

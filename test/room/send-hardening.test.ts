@@ -7,7 +7,7 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BATCH_MAX_BYTES, payloadsOf } from "../../src/room/sockets";
 import { admin, newId, tokenFor } from "../helpers/admin";
-import { api, roleRoom } from "../helpers/api";
+import { api, closedRoom, roleRoom } from "../helpers/api";
 import { connect } from "../helpers/socket";
 
 describe("send order of checks", () => {
@@ -99,11 +99,7 @@ describe("batch cap", () => {
     const host = newId("h");
     // Six senders of SEND_BURST (10) messages each: 60 messages of 12 KB, more than 512 KiB to replay.
     const senders = Array.from({ length: 6 }, (_, i) => `${host}-s${i}`);
-    const created = await api("POST", "/chatroom", {
-      as: host,
-      body: { hostId: host, isOpen: false, users: [host, ...senders] },
-    });
-    const id = String(created.body.data?.chatroomId);
+    const id = await closedRoom(host, senders);
     const big = "한".repeat(4000);
     const stub = env.ROOMS.getByName(id);
     for (let i = 0; i < 60; i++) {
