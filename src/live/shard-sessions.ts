@@ -6,13 +6,13 @@
  * dropped when it concerns only the shard (typing and read markers: a live audience is not told who
  * types, and has no read markers).
  */
-import { CLIENT_ERRORS } from "../api/codes";
 import { type ErrorKind, type Failure, fail, type Result } from "../errors";
 import type { Limits } from "../limits";
 import { type ClientFrame, encode, wireRestriction } from "../room/protocol";
 import { activeOrNull, isBanned, type Restriction } from "../room/restrictions";
 import { admitClientFrame, type FrameVerdict, freshBudget, refuse } from "../room/socket-budget";
-import { CLOSE_ABUSE, CLOSE_REMOVED, type SocketHub, type SocketIdentity } from "../room/sockets";
+import { applyRefusal, errorFrame } from "../room/socket-errors";
+import { CLOSE_REMOVED, type SocketHub, type SocketIdentity } from "../room/sockets";
 import type { UpgradeSession } from "../room/upgrade";
 import type { Ring } from "./ring";
 import type { ShardView } from "./shard-protocol";
@@ -145,15 +145,5 @@ function notice(
   reason: { kind: ErrorKind; message: string; send?: (socket: WebSocket, frame: string) => void },
   clientMsgId?: string,
 ): void {
-  shard.sockets.saveBudget(socket, verdict.budget, verdict.notify);
-  if (verdict.notify) {
-    const failure = fail(reason.kind, reason.message, { retryAfterSec: verdict.retryAfterSec });
-    (reason.send ?? shard.reply)(socket, errorFrame(failure, clientMsgId));
-  }
-  if (verdict.close) shard.sockets.closeSocket(socket, CLOSE_ABUSE, "over the frame budget for too long");
-}
-
-function errorFrame(failure: Failure, clientMsgId?: string): string {
-  const { code } = CLIENT_ERRORS[failure.kind];
-  return encode({ type: "error", code, message: failure.message, clientMsgId, retryAfterSec: failure.retryAfterSec });
+  applyRefusal(shard.sockets, socket, verdict, reason, clientMsgId, reason.send ?? shard.reply);
 }

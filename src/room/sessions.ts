@@ -4,8 +4,7 @@
  * and resume on connect, presence on disconnect, and every client frame in between under the socket's
  * frame budget (SPEC §4, §8.1).
  */
-import { CLIENT_ERRORS } from "../api/codes";
-import { type Failure, fail, type Result } from "../errors";
+import type { Failure, Result } from "../errors";
 import { HISTORY_DEFAULT, ONLINE_LIST_MAX } from "../limits";
 import type { RoomCore } from "./core";
 import { edit, react, recall } from "./message-changes";
@@ -13,7 +12,8 @@ import { history, markRead, send, wireMessages } from "./messaging";
 import type { Role } from "./permissions";
 import { type ClientFrame, encode, wireRestriction } from "./protocol";
 import { admitClientFrame, type FrameVerdict, freshBudget, refuse } from "./socket-budget";
-import { CLOSE_ABUSE, CLOSE_REMOVED, type SocketIdentity } from "./sockets";
+import { applyRefusal, errorFrame } from "./socket-errors";
+import { CLOSE_REMOVED, type SocketIdentity } from "./sockets";
 import type { MessageRow, RoomMeta } from "./store";
 import type { UpgradeSession } from "./upgrade";
 
@@ -209,24 +209,10 @@ function overBudget(
   reason: Pick<Failure, "kind" | "message">,
   clientMsgId?: string,
 ): void {
-  room.sockets.saveBudget(socket, verdict.budget, verdict.notify);
-  if (verdict.notify) {
-    const notice = fail(reason.kind, reason.message, { retryAfterSec: verdict.retryAfterSec });
-    sendError(room, socket, notice, clientMsgId);
-  }
-  if (verdict.close) room.sockets.closeSocket(socket, CLOSE_ABUSE, "over the frame budget for too long");
+  applyRefusal(room.sockets, socket, verdict, reason, clientMsgId, (target, frame) => room.sockets.send(target, frame));
 }
 
 /** Answers a refused frame with an `error` frame; the connection stays open. */
 export function sendError(room: RoomCore, socket: WebSocket, failure: Failure, clientMsgId?: string): void {
-  room.sockets.send(
-    socket,
-    encode({
-      type: "error",
-      code: CLIENT_ERRORS[failure.kind].code,
-      message: failure.message,
-      clientMsgId,
-      retryAfterSec: failure.retryAfterSec,
-    }),
-  );
+  room.sockets.send(socket, errorFrame(failure, clientMsgId));
 }
