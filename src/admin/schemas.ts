@@ -15,6 +15,7 @@ import {
   TITLE_MAX,
   TOKEN_TTL_MAX_SECONDS,
 } from "../limits";
+import { RoomFace } from "../room/protocol";
 import { HttpUrl, Id } from "../validation";
 
 /** An optional field: absent, or `null`, which means the same (SPEC §8.2). */
@@ -105,19 +106,12 @@ export const RecallMessage = z
 export const ChatroomCreated = z.object({ chatroomId: z.string() }).openapi("AdminChatroomCreated");
 
 /** chatroom/info. */
-export const ChatroomInfo = z
-  .object({
-    chatroomId: z.string(),
-    title: z.string(),
-    desc: z.string(),
-    portrait: z.string(),
-    extra: z.string(),
-    state: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-    memberCount: z.number().int(),
-    createDt: z.number().int(),
-    updateDt: z.number().int(),
-  })
-  .openapi("AdminChatroomInfo");
+export const ChatroomInfo = RoomFace.extend({
+  state: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  memberCount: z.number().int(),
+  createDt: z.number().int(),
+  updateDt: z.number().int(),
+}).openapi("AdminChatroomInfo");
 
 /** chatroom/get_black_status: unexpired restrictions (expiredTime 0 = forever). */
 export const BlackList = z

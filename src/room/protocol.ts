@@ -191,36 +191,38 @@ export function wireRestriction(restriction: Restriction | null): WireRestrictio
 export const Ack = z.object({ seq: Seq, ts: EpochMs, duplicate: z.boolean() }).openapi("SendResult");
 export type Ack = z.infer<typeof Ack>;
 
+/** What a room shows of itself, the same in the admin and client APIs' room info. */
+export const RoomFace = z.object({
+  chatroomId: z.string(),
+  title: z.string(),
+  desc: z.string(),
+  portrait: z.string(),
+  extra: z.string(),
+});
+
 /** Room info as the client API returns it (GET /chatrooms/:id, join, settings). */
-export const RoomInfo = z
-  .object({
-    chatroomId: z.string(),
-    title: z.string(),
-    desc: z.string(),
-    portrait: z.string(),
-    extra: z.string(),
-    thumbnail: z.string().nullable(),
-    thumbnails: z.array(z.string()),
-    isOpen: z.boolean(),
-    state: WireRoomState,
-    hostId: z.string().nullable(),
-    count: z.number().int(),
-    muteAll: z.boolean(),
-    slowModeSeconds: z.number().int(),
-    startAt: EpochMs.nullable(),
-    durationMinutes: z.number().int().nullable(),
-    startedAt: EpochMs.nullable(),
-    endAt: EpochMs.nullable(),
-    lastSeq: Seq,
-    createdAt: EpochMs,
-    updatedAt: EpochMs,
-    role: WireRole.nullable(),
-    restriction: WireRestriction.nullable(),
-    mode: WireMode,
-    /** Shard objects of a live room (0 for a normal room). */
-    shards: z.number().int(),
-  })
-  .openapi("RoomInfo");
+export const RoomInfo = RoomFace.extend({
+  thumbnail: z.string().nullable(),
+  thumbnails: z.array(z.string()),
+  isOpen: z.boolean(),
+  state: WireRoomState,
+  hostId: z.string().nullable(),
+  count: z.number().int(),
+  muteAll: z.boolean(),
+  slowModeSeconds: z.number().int(),
+  startAt: EpochMs.nullable(),
+  durationMinutes: z.number().int().nullable(),
+  startedAt: EpochMs.nullable(),
+  endAt: EpochMs.nullable(),
+  lastSeq: Seq,
+  createdAt: EpochMs,
+  updatedAt: EpochMs,
+  role: WireRole.nullable(),
+  restriction: WireRestriction.nullable(),
+  mode: WireMode,
+  /** Shard objects of a live room (0 for a normal room). */
+  shards: z.number().int(),
+}).openapi("RoomInfo");
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
 // ── server → client frames ────────────────────────────────────────────
