@@ -54,7 +54,6 @@ export interface RoomOptions {
   signAttachment?: (chatroomId: string, id: string, now: number) => string;
 }
 
-/** Why a room ended. */
 /** A sender as one send sees them (see `RoomCore.sender`). */
 export interface Sender {
   userId: string;
@@ -65,6 +64,7 @@ export interface Sender {
   bucket: Bucket | null;
 }
 
+/** Why a room ended. */
 export type EndReason = "deleted" | "timeUp" | "empty";
 
 /** The state, caches and shared rules of one room object; commands live in membership, moderation and messaging. */
