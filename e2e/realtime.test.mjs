@@ -305,6 +305,29 @@ describe("real-time protocol against wrangler dev", () => {
     }
   });
 
+  it("turns a storm of reactions into a few coalesced frames that every socket hears, with the counts and the actors", async () => {
+    const users = [uid("h"), uid("m1"), uid("m2"), uid("m3")];
+    const chatroomId = await room(...users);
+    const sockets = [];
+    for (const user of users) sockets.push(await connect(chatroomId, user));
+    const seq = (await sendOk(sockets[0], "storm")).seq;
+    // 4 users × 5 emoji: 20 changes in one burst, whatever order the room handles them in.
+    for (let round = 0; round < 5; round++) {
+      for (const socket of sockets) socket.send({ type: "react", seq, emoji: `e${round}` });
+    }
+    const final = JSON.stringify([0, 1, 2, 3, 4].map((i) => ({ emoji: `e${i}`, count: 4 })));
+    for (const socket of sockets) {
+      const frames = [];
+      do frames.push(await socket.next("reaction", 10_000));
+      while (JSON.stringify(frames.at(-1).reactions) !== final);
+      assert.ok(frames.length < 20, `coalesced: ${frames.length} frames for 20 changes`);
+      const changes = frames.flatMap((frame) => frame.changes);
+      assert.equal(changes.length, 20);
+      assert.deepEqual(new Set(changes.map((change) => change.userId)), new Set(users));
+      assert.ok(frames.every((frame) => frame.seq === seq));
+    }
+  });
+
   it("ends a deleted room: a room ended frame, then every socket closes with 4004", async () => {
     const [host, m, n] = [uid("host"), uid("m"), uid("n")];
     const chatroomId = await room(host, m, n);
