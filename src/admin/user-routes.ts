@@ -23,19 +23,15 @@ export const UserChatroom = z
   .object({ userId: z.string(), chatroomId: z.string(), clientId: z.string(), platform: z.number().int() })
   .openapi("AdminUserChatroom");
 
-/** One signed admin route answering `result` in the Wildfire envelope. */
-const route = <B extends z.ZodType, R extends z.ZodType>(path: string, body: B, result: R, summary: string) =>
-  adminRoute(path, body, envelope(result), summary);
-
 /** The routes, mounted into the admin app at its root. */
 export const adminUserApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 adminUserApp.use("*", bodyLimitGuard);
 
 adminUserApp.openapi(
-  route(
+  adminRoute(
     "/user/revoke_tokens",
     RevokeTokens,
-    RevokedTokens,
+    envelope(RevokedTokens),
     "Revoke every token of a user issued up to now: HTTP 401 and open sockets closed with 4001 within 5 s",
   ),
   async (c) => {
@@ -46,10 +42,10 @@ adminUserApp.openapi(
 );
 
 adminUserApp.openapi(
-  route(
+  adminRoute(
     "/chatroom/user_chatroom",
     UserChatroomQuery,
-    UserChatroom,
+    envelope(UserChatroom),
     "The room a user most recently opened a socket in and still has one open (253 when none)",
   ),
   async (c) => {

@@ -50,16 +50,17 @@ export const Redelivered = z
   .object({ redelivered: z.array(z.string()), missing: z.array(z.string()) })
   .openapi("AdminRedelivered");
 
-/** One signed admin route answering `result` in the Wildfire envelope. */
-const route = <B extends z.ZodType, R extends z.ZodType>(path: string, body: B, result: R, summary: string) =>
-  adminRoute(path, body, envelope(result), summary);
-
 /** The routes, mounted into the admin app at its root. */
 export const adminWebhookApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 adminWebhookApp.use("*", bodyLimitGuard);
 
 adminWebhookApp.openapi(
-  route("/webhook/dead_letters", DeadLettersQuery, DeadLetterPage, "Webhook events that exhausted their retries"),
+  adminRoute(
+    "/webhook/dead_letters",
+    DeadLettersQuery,
+    envelope(DeadLetterPage),
+    "Webhook events that exhausted their retries",
+  ),
   async (c) => {
     const { offset = 0, limit = 50 } = c.req.valid("json");
     return success(c, await listDeadLetters(c.env.DB, offset, limit));
@@ -67,7 +68,12 @@ adminWebhookApp.openapi(
 );
 
 adminWebhookApp.openapi(
-  route("/webhook/redeliver", RedeliverBody, Redelivered, "Queue dead letters for delivery again (fresh retries)"),
+  adminRoute(
+    "/webhook/redeliver",
+    RedeliverBody,
+    envelope(Redelivered),
+    "Queue dead letters for delivery again (fresh retries)",
+  ),
   async (c) => {
     const { eventIds } = c.req.valid("json");
     const found = await findDeadLetters(c.env.DB, [...new Set(eventIds)]);

@@ -142,7 +142,11 @@ export class SocketHub implements Fanout {
   }
 
   /** Counts a connect against CONNECTS_PER_10S for the user, or says how long to wait. */
-  admitConnect(userId: string, now: number, limit: number): { ok: true } | { ok: false; retryAfterSec: number } {
+  private admitConnect(
+    userId: string,
+    now: number,
+    limit: number,
+  ): { ok: true } | { ok: false; retryAfterSec: number } {
     const verdict = admitConnect(this.connectsAt.get(userId) ?? [], now, limit);
     this.connectsAt.set(userId, verdict.recent);
     // Forget users whose connects have all left the window, so the map stays as small as the churn.
